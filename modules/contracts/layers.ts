@@ -1,0 +1,80 @@
+/**
+ * The contract of each layer. Every cloud publishes the common shape, so a consumer does not care
+ * which cloud produced a network or a cluster; a cloud adds its own outputs through `extend`.
+ */
+import { Contract } from "./contract";
+
+/** What every network stack publishes. */
+export const NetworkContract = new Contract("network", {
+  vpc_id: { type: "string", description: "Id of the VPC/VNet (self link on GCP)", default: "vpc-pending" },
+  vpc_cidr: { type: "string", description: "Primary CIDR block of the VPC/VNet", default: "10.0.0.0/16" },
+  private_subnet_ids: { type: "list", description: "Subnets for cluster nodes and internal load balancers", default: ["subnet-pending"] },
+  public_subnet_ids: { type: "list", description: "Subnets for internet-facing load balancers and NAT (empty where the cloud has none)", default: [] },
+  database_subnet_ids: { type: "list", description: "Subnets (or delegated subnet/peering range) for managed databases", default: ["subnet-pending"] },
+  region: { type: "string", description: "Region or location of the network", default: "pending" },
+});
+
+export const AwsNetworkContract = NetworkContract.extend("aws-network", {
+  availability_zones: { type: "list", description: "Availability zones the subnets span", default: [] },
+  database_subnet_group_name: { type: "string", description: "RDS/DocumentDB/ElastiCache subnet group over the database subnets", default: "pending" },
+  elasticache_subnet_group_name: { type: "string", description: "ElastiCache subnet group over the database subnets", default: "pending" },
+  docdb_subnet_group_name: { type: "string", description: "DocumentDB subnet group over the database subnets", default: "pending" },
+  flow_log_group_name: { type: "string", description: "CloudWatch log group receiving the VPC flow logs", default: "pending" },
+});
+
+/** What every cluster stack publishes. */
+export const ClusterContract = new Contract("cluster", {
+  cluster_name: { type: "string", description: "Name of the Kubernetes cluster", default: "pending" },
+  cluster_endpoint: { type: "string", description: "HTTPS endpoint of the Kubernetes API server", default: "https://pending.invalid" },
+  cluster_ca_certificate: { type: "string", description: "Base64-encoded PEM CA certificate of the API server", default: "" },
+  oidc_issuer_url: { type: "string", description: "OIDC issuer URL of the cluster's service-account tokens (workload identity)", default: "https://pending.invalid" },
+  kubernetes_version: { type: "string", description: "Kubernetes minor version of the control plane", default: "pending" },
+  region: { type: "string", description: "Region or location of the cluster", default: "pending" },
+});
+
+export const AwsClusterContract = ClusterContract.extend("aws-cluster", {
+  oidc_provider_arn: { type: "string", description: "ARN of the IAM OIDC provider for IRSA", default: "arn:aws:iam::000000000000:oidc-provider/pending" },
+  node_security_group_id: { type: "string", description: "Security group attached to every worker node", default: "sg-pending" },
+  cluster_security_group_id: { type: "string", description: "Security group EKS created for the control plane and nodes", default: "sg-pending" },
+  node_role_arn: { type: "string", description: "IAM role of the worker nodes", default: "arn:aws:iam::000000000000:role/pending" },
+});
+
+export const GcpClusterContract = ClusterContract.extend("gcp-cluster", {
+  project_id: { type: "string", description: "GCP project of the cluster", default: "pending" },
+  workload_identity_pool: { type: "string", description: "Workload identity pool (<project>.svc.id.goog)", default: "pending.svc.id.goog" },
+  node_service_account_email: { type: "string", description: "Service account of the worker nodes", default: "pending@pending.iam.gserviceaccount.com" },
+});
+
+export const AzureClusterContract = ClusterContract.extend("azure-cluster", {
+  resource_group_name: { type: "string", description: "Resource group of the cluster", default: "pending" },
+  cluster_id: { type: "string", description: "Azure resource id of the AKS cluster", default: "pending" },
+  kubelet_identity_object_id: { type: "string", description: "Object id of the kubelet managed identity", default: "00000000-0000-0000-0000-000000000000" },
+  tenant_id: { type: "string", description: "Entra ID tenant of the cluster's RBAC", default: "00000000-0000-0000-0000-000000000000" },
+});
+
+export const DigitalOceanClusterContract = ClusterContract.extend("digitalocean-cluster", {
+  cluster_id: { type: "string", description: "DigitalOcean id of the DOKS cluster (for doctl credentials)", default: "pending" },
+});
+
+/** What every data stack publishes. Secret values are never outputs: only references to where they live. */
+export const DataContract = new Contract("data", {
+  data_role: { type: "string", description: "Role of this cloud's data: primary, replica or backup", default: "primary" },
+  postgres_endpoint: { type: "string", description: "Host name of the PostgreSQL primary", default: "pending" },
+  postgres_port: { type: "number", description: "PostgreSQL port", default: 5432 },
+  postgres_secret_ref: { type: "string", description: "Reference (ARN/id/name) of the secret holding the PostgreSQL credentials, never the value", default: "pending" },
+  mongodb_endpoint: { type: "string", description: "Host name of the MongoDB-compatible database (empty when disabled)", default: "" },
+  mongodb_port: { type: "number", description: "MongoDB-compatible port", default: 27017 },
+  mongodb_secret_ref: { type: "string", description: "Reference of the secret holding the MongoDB credentials, never the value (empty when disabled)", default: "" },
+  redis_endpoint: { type: "string", description: "Host name of the Redis primary (empty when disabled)", default: "" },
+  redis_port: { type: "number", description: "Redis port (TLS)", default: 6379 },
+  redis_secret_ref: { type: "string", description: "Reference of the secret holding the Redis auth token, never the value (empty when disabled)", default: "" },
+  object_bucket_name: { type: "string", description: "Bucket/container for application objects", default: "pending" },
+  object_storage_endpoint: { type: "string", description: "S3-compatible or native endpoint of the object store", default: "pending" },
+});
+
+/** What every platform stack publishes: its cluster's public entry point, for the edge. */
+export const PlatformContract = new Contract("platform", {
+  ingress_address: { type: "string", description: "Public hostname or IP of the cluster's ingress gateway load balancer", default: "pending.invalid" },
+  ingress_address_type: { type: "string", description: "Whether ingress_address is a 'hostname' or an 'ip'", default: "hostname" },
+  mesh_cluster_name: { type: "string", description: "Cluster name of this cluster in the Istio mesh", default: "pending" },
+});

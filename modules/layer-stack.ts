@@ -1,0 +1,61 @@
+/**
+ * The base of every stack: `<env>-<cloud>-<layer>`, its state backend, the standard tags and,
+ * in production, the policy guards. Stacks publish and read contracts through it.
+ */
+import { Aspects, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { applyBackend, remoteStateFor, resolveBackend, ResolvedBackend } from "./backends";
+import { CloudName, EnvironmentConfig, isProduction } from "./config/environment";
+import { Contract, ContractValues, ContractView, Fields } from "./contracts/contract";
+import { Layer, stackId } from "./naming";
+import { ProductionPolicyAspect } from "./policy/guard";
+import { StandardTagsAspect } from "./tags";
+
+/** Terraform >= 1.10 for native S3 state locking (`use_lockfile`). */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0";
+
+export interface LayerStackProps {
+  readonly env: EnvironmentConfig;
+  readonly cloud: CloudName;
+  readonly layer: Layer;
+}
+
+export class LayerStack extends TerraformStack {
+  readonly env: EnvironmentConfig;
+  readonly cloud: CloudName;
+  readonly layer: Layer;
+  /** Where this stack keeps its state; readers of its contract use the same. */
+  readonly backend: ResolvedBackend;
+
+  constructor(scope: Construct, props: LayerStackProps) {
+    super(scope, stackId(props.env, props.cloud, props.layer));
+    this.env = props.env;
+    this.cloud = props.cloud;
+    this.layer = props.layer;
+    this.backend = resolveBackend(props.env, props.cloud, props.layer);
+    applyBackend(this, this.backend);
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    Aspects.of(this).add(new StandardTagsAspect(props.env));
+    if (isProduction(props.env)) Aspects.of(this).add(new ProductionPolicyAspect());
+  }
+
+  /** True in the production stage. */
+  get production(): boolean {
+    return isProduction(this.env);
+  }
+
+  /** Publishes this stack's contract as named outputs. */
+  publish<F extends Fields>(contract: Contract<F>, values: ContractValues<F>): void {
+    contract.publish(this, values);
+  }
+
+  /**
+   * Reads `producer`'s contract through `terraform_remote_state` on the producer's backend and key,
+   * with review-time defaults, and records the dependency so `cdktf deploy` orders the stacks.
+   */
+  read<F extends Fields>(contract: Contract<F>, producer: LayerStack): ContractView<F> {
+    this.addDependency(producer);
+    const state = remoteStateFor(this, `${producer.cloud}_${producer.layer}`, producer.backend, contract.defaults());
+    return contract.view(state);
+  }
+}

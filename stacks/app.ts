@@ -1,0 +1,74 @@
+/**
+ * The stack matrix: for every environment, every enabled cloud's stacks, a platform stack per
+ * cluster, and the Cloudflare edge in front of them.
+ */
+import { Construct } from "constructs";
+import { nativeStoreOwner } from "../modules/backends";
+import { createApp } from "../modules/app";
+import { EnvironmentConfig, KubernetesCloud, enabledClouds } from "../modules/config/environment";
+import { loadEnvironments, selectEnvironments } from "../modules/config/load";
+import { LayerStack } from "../modules/layer-stack";
+import { buildAwsStacks } from "./aws";
+import { buildAzureStacks } from "./azure";
+import { buildDigitalOceanStacks } from "./digitalocean";
+import { buildEdgeStack } from "./edge";
+import { buildGcpStacks } from "./gcp";
+import { buildPlatformStack } from "./platform";
+import { CloudBuilder, CloudStacks, PlatformStackRef } from "./types";
+
+const BUILDERS: Record<KubernetesCloud, CloudBuilder> = {
+  aws: buildAwsStacks,
+  gcp: buildGcpStacks,
+  azure: buildAzureStacks,
+  digitalocean: buildDigitalOceanStacks,
+};
+
+/** Builds every stack of one environment under `scope`. */
+export function buildEnvironment(scope: Construct, env: EnvironmentConfig): LayerStack[] {
+  const clouds: Partial<Record<KubernetesCloud, CloudStacks>> = {};
+  const platforms: PlatformStackRef[] = [];
+  for (const cloud of enabledClouds(env)) {
+    const stacks = BUILDERS[cloud](scope, env);
+    clouds[cloud] = stacks;
+    if (stacks.cluster && env.platform.enabled) {
+      const platform = buildPlatformStack(scope, env, cloud, stacks.cluster);
+      if (platform) platforms.push({ cloud, stack: platform });
+    }
+  }
+  const edge = env.cloudflare ? buildEdgeStack(scope, env, platforms) : undefined;
+
+  const all: LayerStack[] = [];
+  for (const stacks of Object.values(clouds)) {
+    for (const stack of [stacks.bootstrap, stacks.network, stacks.cluster, stacks.data]) if (stack) all.push(stack);
+  }
+  for (const { stack } of platforms) all.push(stack);
+  if (edge) all.push(edge);
+
+  // Under `native` state a stack's state lives in a bucket its cloud's bootstrap stack creates:
+  // record that dependency so `cdktf deploy` creates the bucket first.
+  for (const stack of all) {
+    if (stack.layer === "bootstrap") continue;
+    const owner = nativeStoreOwner(env, stack.cloud);
+    const bootstrap = owner ? clouds[owner]?.bootstrap : undefined;
+    if (bootstrap) stack.addDependency(bootstrap);
+  }
+  return all;
+}
+
+export interface SynthesizeOptions {
+  /** Comma-separated environment names to synthesize. @default every environment */
+  readonly selection?: string;
+  /** @default "cdktf.out" */
+  readonly outdir?: string;
+}
+
+/**
+ * Validates the config, builds every selected environment and synthesizes. A bad config throws
+ * before the App exists, so nothing is written.
+ */
+export function synthesize(inputs: readonly unknown[], options: SynthesizeOptions = {}): void {
+  const environments = selectEnvironments(loadEnvironments(inputs), options.selection);
+  const app = createApp({ outdir: options.outdir });
+  for (const env of environments) buildEnvironment(app, env);
+  app.synth();
+}

@@ -1,0 +1,8 @@
+/** Builds the gcp stacks of an environment. */
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../../modules/config/environment";
+import type { CloudStacks } from "../types";
+
+export function buildGcpStacks(_scope: Construct, _env: EnvironmentConfig): CloudStacks {
+  return {};
+}

@@ -1,0 +1,21 @@
+/** How the per-cloud stack builders plug into the app. */
+import { Construct } from "constructs";
+import type { EnvironmentConfig, KubernetesCloud } from "../modules/config/environment";
+import type { LayerStack } from "../modules/layer-stack";
+
+/** The stacks one cloud builds for one environment. */
+export interface CloudStacks {
+  readonly bootstrap?: LayerStack;
+  readonly network?: LayerStack;
+  readonly cluster?: LayerStack;
+  readonly data?: LayerStack;
+}
+
+/** Builds every stack of one cloud for one environment. */
+export type CloudBuilder = (scope: Construct, env: EnvironmentConfig) => CloudStacks;
+
+/** A platform stack and the cloud whose cluster it serves (what the edge reads). */
+export interface PlatformStackRef {
+  readonly cloud: KubernetesCloud;
+  readonly stack: LayerStack;
+}
