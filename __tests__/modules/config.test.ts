@@ -1,0 +1,141 @@
+import { environments } from "../../config";
+import { EnvironmentInput } from "../../modules/config/environment";
+import { ConfigError, loadEnvironments, selectEnvironments } from "../../modules/config/load";
+
+function production(mutate: (input: any) => void): EnvironmentInput {
+  const input = structuredClone(environments.find((env) => env.name === "production")!) as any;
+  mutate(input);
+  return input;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The problems a config produces, as `path: message` lines. */
+function problemsOf(inputs: unknown[]): string[] {
+  try {
+    loadEnvironments(inputs);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe("shipped config", () => {
+  test("staging and production load without problems", () => {
+    const envs = loadEnvironments(environments);
+    expect(envs.map((env) => env.name)).toEqual(["staging", "production"]);
+  });
+
+  test("production enables the four clouds of the architecture in their regions, behind Cloudflare", () => {
+    const prod = loadEnvironments(environments).find((env) => env.name === "production")!;
+    expect(prod.clouds.aws?.region).toBe("us-east-1");
+    expect(prod.clouds.gcp?.region).toBe("us-central1");
+    expect(prod.clouds.azure?.location).toBe("eastus");
+    expect(prod.clouds.digitalocean?.region).toBe("nyc3");
+    expect(prod.domain).toBe("addtocloud.tech");
+    expect(prod.cloudflare).toBeDefined();
+    expect(prod.state.type).toBe("local");
+  });
+});
+
+describe("bad configs stop with every problem and its field path", () => {
+  const cases: [string, (input: any) => void, string][] = [
+    ["an environment name that cannot go into resource names", (c) => { c.name = "Prod_1"; },
+      "Prod_1.name: must be 3-16 characters of lowercase letters, digits and '-', start with a letter and not end with '-'"],
+    ["an unknown stage", (c) => { c.stage = "prod"; },
+      'production.stage: Invalid option: expected one of "production"|"staging"|"development"'],
+    ["an invalid domain", (c) => { c.domain = "addtocloud"; },
+      "production.domain: must be a lowercase DNS domain such as addtocloud.tech"],
+    ["a CIDR that does not parse", (c) => { c.clouds.aws.network.cidr = "10.10.0.0/33"; },
+      "production.clouds.aws.network.cidr: must be an IPv4 CIDR block written with its network address, such as 10.0.0.0/16"],
+    ["a CIDR with host bits set", (c) => { c.clouds.aws.network.cidr = "10.10.1.0/16"; },
+      "production.clouds.aws.network.cidr: must be an IPv4 CIDR block written with its network address, such as 10.0.0.0/16"],
+    ["a VPC too small for three tiers over three zones", (c) => { c.clouds.aws.network.cidr = "10.10.0.0/24"; },
+      "production.clouds.aws.network.cidr: must have a prefix length between /8 and /20"],
+    ["overlapping CIDRs across clouds", (c) => { c.clouds.azure.network.cidr = "10.10.128.0/17"; },
+      "production.clouds.azure.network.cidr: 10.10.128.0/17 overlaps clouds.aws.network.cidr (10.10.0.0/16); every network of one environment needs its own range"],
+    ["a GKE pod range inside the AWS VPC", (c) => { c.clouds.gcp.network.podsCidr = "10.10.0.0/16"; },
+      "production.clouds.gcp.network.podsCidr: 10.10.0.0/16 overlaps clouds.aws.network.cidr (10.10.0.0/16); every network of one environment needs its own range"],
+    ["autoscaling min above desired", (c) => { c.clouds.aws.cluster.onDemand.scaling = { min: 4, desired: 3, max: 10 }; },
+      "production.clouds.aws.cluster.onDemand.scaling.min: min (4) must not exceed desired (3)"],
+    ["autoscaling desired above max", (c) => { c.clouds.azure.cluster.userPool.scaling = { min: 1, desired: 20, max: 12 }; },
+      "production.clouds.azure.cluster.userPool.scaling.desired: desired (20) must not exceed max (12)"],
+    ["an unknown AWS region", (c) => { c.clouds.aws.region = "us-east-9"; },
+      "production.clouds.aws.region: Invalid option"],
+    ["an unknown GCP region", (c) => { c.clouds.gcp.region = "us-central"; },
+      "production.clouds.gcp.region: Invalid option"],
+    ["a control plane opened to the whole internet", (c) => { c.clouds.aws.cluster.publicAccessCidrs = ["0.0.0.0/0"]; },
+      "production.clouds.aws.cluster.publicAccessCidrs[0]: must not open the endpoint to the whole internet (0.0.0.0/0); list the networks that need access"],
+    ["a malformed AWS account id", (c) => { c.clouds.aws.accountId = "1234"; },
+      "production.clouds.aws.accountId: must be a 12-digit AWS account id"],
+    ["a misspelled field", (c) => { c.clouds.aws.network.natGateway = "single"; },
+      'production.clouds.aws.network: Unrecognized key: "natGateway"'],
+    ["an unknown instance type shape", (c) => { c.clouds.aws.cluster.onDemand.instanceTypes = ["large"]; },
+      "production.clouds.aws.cluster.onDemand.instanceTypes[0]: must be an EC2 instance type such as m5.large"],
+    ["a missing required field", (c) => { delete c.owner; },
+      "production.owner: Invalid input: expected string, received undefined"],
+    ["a GKE control-plane range that is not a /28", (c) => { c.clouds.gcp.cluster.masterCidr = "10.22.32.0/27"; },
+      "production.clouds.gcp.cluster.masterCidr: must be a /28 block"],
+    ["native state falling back to a cloud the environment lacks", (c) => { c.state = { type: "native", fallback: "digitalocean" }; delete c.clouds.digitalocean; },
+      "production.state.fallback: native state falls back to 'digitalocean', which this environment does not enable"],
+    ["an S3 state backend without a bucket", (c) => { c.state = { type: "s3", region: "us-east-1" }; },
+      "production.state.bucket: Invalid input: expected string, received undefined"],
+    ["an Azure subscription id that is not a GUID", (c) => { c.clouds.azure.subscriptionId = "sub-1"; },
+      "production.clouds.azure.subscriptionId: must be a subscription id (UUID)"],
+    ["an unknown DigitalOcean region", (c) => { c.clouds.digitalocean.region = "nyc9"; },
+      "production.clouds.digitalocean.region: Invalid option"],
+  ];
+
+  test.each(cases)("%s", (_name, mutate, expected) => {
+    const problems = problemsOf([production(mutate)]);
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${escape(expected)}`))]));
+  });
+
+  test("every problem is listed at once, not just the first", () => {
+    const problems = problemsOf([
+      production((c) => {
+        c.domain = "bad";
+        c.clouds.aws.accountId = "x";
+        c.clouds.digitalocean.network.cidr = "10.10.0.0/16";
+      }),
+    ]);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "production.domain: must be a lowercase DNS domain such as addtocloud.tech",
+        "production.clouds.aws.accountId: must be a 12-digit AWS account id",
+      ]),
+    );
+  });
+
+  test("cross-cloud overlap is reported even when the rest is valid", () => {
+    const problems = problemsOf([production((c) => { c.clouds.digitalocean.network.cidr = "10.30.0.0/16"; })]);
+    expect(problems).toEqual([
+      "production.clouds.digitalocean.network.cidr: 10.30.0.0/16 overlaps clouds.azure.network.cidr (10.30.0.0/16); every network of one environment needs its own range",
+    ]);
+  });
+
+  test("two environments with one name are refused", () => {
+    const prod = production(() => undefined);
+    expect(problemsOf([prod, structuredClone(prod)])).toEqual(["production.name: environment name 'production' is used twice"]);
+  });
+
+  test("the error message lists each problem on its own line", () => {
+    expect(() => loadEnvironments([production((c) => { c.domain = "x"; c.owner = "Platform Team"; })])).toThrow(
+      /Invalid configuration \(2 problems\):\n {2}- production\.owner: .*\n {2}- production\.domain: .*/,
+    );
+  });
+});
+
+describe("environment selection", () => {
+  const envs = loadEnvironments(environments);
+  test("no selection keeps every environment", () => {
+    expect(selectEnvironments(envs, undefined).map((e) => e.name)).toEqual(["staging", "production"]);
+  });
+  test("a comma-separated selection keeps just those", () => {
+    expect(selectEnvironments(envs, "production").map((e) => e.name)).toEqual(["production"]);
+  });
+  test("an unknown name is refused with the known ones", () => {
+    expect(() => selectEnvironments(envs, "prod")).toThrow("ADDTOCLOUD_ENVIRONMENTS: unknown environment 'prod'; known: staging, production");
+  });
+});
