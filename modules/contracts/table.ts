@@ -1,0 +1,40 @@
+/** The contract table of the README, generated from the contract definitions. */
+import { Contract, Fields } from "./contract";
+import * as layers from "./layers";
+
+/** Which stacks publish each contract. */
+const PUBLISHERS: Record<string, string> = {
+  network: "every `<env>-<cloud>-network`",
+  cluster: "every `<env>-<cloud>-cluster`",
+  data: "every `<env>-<cloud>-data`",
+  platform: "every `<env>-<cloud>-platform`",
+};
+
+function publisher(contract: Contract<Fields>): string {
+  const [cloud, layer] = contract.name.includes("-") ? contract.name.split("-") : [undefined, contract.name];
+  return cloud ? `\`<env>-${cloud}-${layer}\` (adds to ${layer})` : PUBLISHERS[layer] ?? contract.name;
+}
+
+/** Markdown table: stack, output, type, meaning. Common contracts first, then cloud extensions' own fields. */
+export function contractTable(): string {
+  const LAYER_ORDER = ["network", "cluster", "data", "platform"];
+  const CLOUD_ORDER = ["", "aws", "gcp", "azure", "digitalocean"];
+  const rank = (c: Contract<Fields>) => {
+    const [cloud, layer] = c.name.includes("-") ? c.name.split("-") : ["", c.name];
+    return LAYER_ORDER.indexOf(layer) * 10 + CLOUD_ORDER.indexOf(cloud);
+  };
+  const contracts = Object.values(layers)
+    .filter((value): value is Contract<Fields> => value instanceof Contract)
+    .sort((a, b) => rank(a) - rank(b));
+  const common = contracts.filter((c) => !c.name.includes("-"));
+  const rows: string[] = ["| stack | output | type | meaning |", "|---|---|---|---|"];
+  for (const contract of contracts) {
+    const base = common.find((c) => contract.name.endsWith(`-${c.name}`));
+    for (const [key, spec] of Object.entries(contract.fields)) {
+      if (base && key in base.fields) continue;
+      const type = spec.type === "list" ? "list(string)" : spec.type;
+      rows.push(`| ${publisher(contract)} | \`${key}\` | ${type} | ${spec.description.replace(/\|/g, "\\|")} |`);
+    }
+  }
+  return rows.join("\n") + "\n";
+}
