@@ -1,14 +1,19 @@
 /**
- * One formatted-HCL snapshot per stack of a cloud, over every shipped environment.
- * Each cloud's test folder calls this once, so its snapshots live in its own file.
+ * One formatted-HCL snapshot per stack, over every shipped environment, grouped so each test folder
+ * owns its snapshot file: `describeStackSnapshots(cloud)` covers a cloud's own layers (platform
+ * stacks excluded), `describeStackSnapshots("platform")` covers every cluster's platform stack.
+ * The test names ("<stack-id> matches its formatted HCL snapshot") are what __tests__/matrix.test.ts
+ * looks for to prove every stack has a snapshot.
  */
 import type { CloudName } from "../../modules/config/environment";
 import { buildStacks, shippedEnvironments, synthHclFormatted } from "./synth";
 
-export function describeStackSnapshots(cloud: CloudName): void {
+export function describeStackSnapshots(group: CloudName | "platform"): void {
   const { stacks } = buildStacks(shippedEnvironments());
-  const ids = [...stacks.values()].filter((stack) => stack.cloud === cloud).map((stack) => stack.node.id);
-  describe(`${cloud} stack snapshots`, () => {
+  const ids = [...stacks.values()]
+    .filter((stack) => (group === "platform" ? stack.layer === "platform" : stack.cloud === group && stack.layer !== "platform"))
+    .map((stack) => stack.node.id);
+  describe(`${group} stack snapshots`, () => {
     test("the shipped environments build at least one stack", () => {
       expect(ids.length).toBeGreaterThan(0);
     });
