@@ -1,5 +1,11 @@
-// Prints the README's contract table (markdown) from modules/contracts/layers.ts, so the table is
-// generated from the code it documents. A test checks that README.md contains it.
-import { contractTable } from "../modules/contracts/table";
+// Prints the README's contract table (markdown) from modules/contracts/layers.ts; with --write,
+// replaces it in README.md between the contract-table markers. __tests__/readme.test.ts checks that
+// the README holds the current table.
+import { readFileSync, writeFileSync } from "node:fs";
+import { contractTable, replaceContractTable } from "../modules/contracts/table";
 
-process.stdout.write(contractTable());
+if (process.argv.includes("--write")) {
+  writeFileSync("README.md", replaceContractTable(readFileSync("README.md", "utf8")));
+} else {
+  process.stdout.write(contractTable());
+}

@@ -38,3 +38,14 @@ export function contractTable(): string {
   }
   return rows.join("\n") + "\n";
 }
+
+const START = "<!-- contract-table:start -->";
+const END = "<!-- contract-table:end -->";
+
+/** `readme` with the text between the contract-table markers replaced by the current table. */
+export function replaceContractTable(readme: string): string {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`README.md lacks the ${START} / ${END} markers`);
+  return `${readme.slice(0, start + START.length)}\n${contractTable()}${readme.slice(end)}`;
+}
