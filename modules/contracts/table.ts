@@ -23,7 +23,7 @@ export function contractTable(): string {
     const [cloud, layer] = c.name.includes("-") ? c.name.split("-") : ["", c.name];
     return LAYER_ORDER.indexOf(layer) * 10 + CLOUD_ORDER.indexOf(cloud);
   };
-  const contracts = Object.values(layers)
+  const contracts = (Object.values(layers) as unknown[])
     .filter((value): value is Contract<Fields> => value instanceof Contract)
     .sort((a, b) => rank(a) - rank(b));
   const common = contracts.filter((c) => !c.name.includes("-"));
