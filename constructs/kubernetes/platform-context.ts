@@ -60,4 +60,6 @@ export interface PlatformContext {
   readonly region: string;
   readonly identity: WorkloadIdentity;
   readonly hub: ObservabilityHub;
+  /** Whether the add-on `name` is enabled for this environment and cloud (from config). */
+  isEnabled(name: string): boolean;
 }
