@@ -38,7 +38,7 @@ export const EnvironmentConfig = z
       })
       .strict(),
     cloudflare: CloudflareConfig.optional(),
-    platform: PlatformConfig.default({ enabled: true }),
+    platform: PlatformConfig.prefault({}),
   })
   .strict();
 
