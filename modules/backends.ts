@@ -32,7 +32,12 @@ export type ResolvedBackend =
   | { type: "cloud"; hostname: string; organization: string; workspace: string; project?: string };
 
 /** The state store that `<env>-<cloud>-bootstrap` creates for a cloud (used by `native` state). */
-export function nativeStateStore(env: EnvironmentConfig, cloud: "aws" | "gcp" | "azure" | "digitalocean") {
+export function nativeStateStore(env: EnvironmentConfig, cloud: "aws"): { bucket: string; region: string };
+export function nativeStateStore(env: EnvironmentConfig, cloud: "gcp"): { bucket: string };
+export function nativeStateStore(env: EnvironmentConfig, cloud: "azure"): { resourceGroupName: string; storageAccountName: string; containerName: string };
+export function nativeStateStore(env: EnvironmentConfig, cloud: "digitalocean"): { bucket: string; region: string; endpoint: string };
+export function nativeStateStore(env: EnvironmentConfig, cloud: "aws" | "gcp" | "azure" | "digitalocean"): Record<string, string>;
+export function nativeStateStore(env: EnvironmentConfig, cloud: "aws" | "gcp" | "azure" | "digitalocean"): Record<string, string> {
   switch (cloud) {
     case "aws":
       return { bucket: resourceName(env, ["tfstate", env.clouds.aws?.accountId ?? "unknown"]), region: env.clouds.aws?.region ?? "us-east-1" };

@@ -4,6 +4,12 @@
  */
 import { Contract } from "./contract";
 
+/** What every bootstrap stack publishes: where the cloud's native state store lives. */
+export const BootstrapContract = new Contract("bootstrap", {
+  state_bucket: { type: "string", description: "Bucket (storage account on Azure) that holds the Terraform state of the cloud's stacks under `native` state", default: "pending" },
+  state_encryption_key: { type: "string", description: "Customer-managed key that encrypts the state store (empty where the cloud encrypts with its own keys)", default: "" },
+});
+
 /** What every network stack publishes. */
 export const NetworkContract = new Contract("network", {
   vpc_id: { type: "string", description: "Id of the VPC/VNet (self link on GCP)", default: "vpc-pending" },

@@ -4,6 +4,7 @@ import * as layers from "./layers";
 
 /** Which stacks publish each contract. */
 const PUBLISHERS: Record<string, string> = {
+  bootstrap: "every `<env>-<cloud>-bootstrap`",
   network: "every `<env>-<cloud>-network`",
   cluster: "every `<env>-<cloud>-cluster`",
   data: "every `<env>-<cloud>-data`",
@@ -17,7 +18,7 @@ function publisher(contract: Contract<Fields>): string {
 
 /** Markdown table: stack, output, type, meaning. Common contracts first, then cloud extensions' own fields. */
 export function contractTable(): string {
-  const LAYER_ORDER = ["network", "cluster", "data", "platform"];
+  const LAYER_ORDER = ["bootstrap", "network", "cluster", "data", "platform"];
   const CLOUD_ORDER = ["", "aws", "gcp", "azure", "digitalocean"];
   const rank = (c: Contract<Fields>) => {
     const [cloud, layer] = c.name.includes("-") ? c.name.split("-") : ["", c.name];
