@@ -5,7 +5,6 @@
  * load balancers, and the subnet groups the data services use.
  */
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { DocdbSubnetGroup } from "@cdktf/provider-aws/lib/docdb-subnet-group";
@@ -20,7 +19,6 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { carveSubnets } from "../../modules/cidr";
 import { CustomerManagedKey } from "./kms-key";
@@ -36,8 +34,8 @@ export interface VpcNetworkProps {
   readonly accountId: string;
   readonly region: string;
   readonly cidr: string;
-  /** @default 3 */
-  readonly azCount?: number;
+  /** Availability zones by name, one subnet of each tier per zone. */
+  readonly availabilityZones: readonly string[];
   /**
    * One NAT gateway per AZ (an AZ outage leaves the others' egress intact) or one for the VPC.
    * @default "per-az"
@@ -67,7 +65,7 @@ export class VpcNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcNetworkProps) {
     super(scope, id);
-    const azCount = props.azCount ?? 3;
+    const azCount = props.availabilityZones.length;
     const name = props.namePrefix;
     // Private subnets hold the nodes and pods (VPC CNI gives pods VPC addresses): 1/8 of the VPC each.
     // Public and database subnets only hold load balancers, NAT and database ENIs: 1/64 each.
@@ -77,11 +75,7 @@ export class VpcNetwork extends Construct {
       { name: "database", newBits: 6, count: azCount },
     ]);
 
-    const zones = new DataAwsAvailabilityZones(this, "zones", {
-      state: "available",
-      filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
-    });
-    this.availabilityZones = Array.from({ length: azCount }, (_, i) => Fn.element(zones.names, i));
+    this.availabilityZones = [...props.availabilityZones];
 
     this.vpc = new Vpc(this, "vpc", {
       cidrBlock: props.cidr,

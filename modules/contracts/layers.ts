@@ -73,7 +73,7 @@ export const DataContract = new Contract("data", {
   mongodb_secret_ref: { type: "string", description: "Reference of the secret holding the MongoDB credentials, never the value (empty when disabled)", default: "" },
   redis_endpoint: { type: "string", description: "Host name of the Redis primary (empty when disabled)", default: "" },
   redis_port: { type: "number", description: "Redis port (TLS)", default: 6379 },
-  redis_secret_ref: { type: "string", description: "Reference of the secret holding the Redis auth token, never the value (empty when disabled)", default: "" },
+  redis_secret_ref: { type: "string", description: "Reference to the Redis credentials, never the value: the secret holding the auth token, or on AWS the ARN of the IAM-authenticated user (empty when disabled)", default: "" },
   object_bucket_name: { type: "string", description: "Bucket/container for application objects", default: "pending" },
   object_storage_endpoint: { type: "string", description: "S3-compatible or native endpoint of the object store", default: "pending" },
 });

@@ -4,11 +4,14 @@
  */
 import { Construct } from "constructs";
 import { nativeStateStore } from "../../modules/backends";
-import type { AwsConfig } from "../../modules/config/clouds/aws";
+import { AwsConfig, awsAvailabilityZones } from "../../modules/config/clouds/aws";
 import type { EnvironmentConfig } from "../../modules/config/environment";
-import { AwsClusterContract, AwsNetworkContract, BootstrapContract } from "../../modules/contracts/layers";
+import { AwsClusterContract, AwsNetworkContract, BootstrapContract, DataContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
+import { DocumentDbCluster, DOCUMENTDB_PORT } from "../../constructs/aws/documentdb-cluster";
+import { PostgresDatabase, POSTGRES_PORT } from "../../constructs/aws/postgres-database";
+import { RedisCache, REDIS_PORT } from "../../constructs/aws/redis-cache";
 import { EksCluster, NodeCapacity, NodeGroupSpec } from "../../constructs/aws/eks-cluster";
 import { CustomerManagedKey } from "../../constructs/aws/kms-key";
 import { awsProvider } from "../../constructs/aws/provider";
@@ -22,7 +25,8 @@ export function buildAwsStacks(scope: Construct, env: EnvironmentConfig): CloudS
   const bootstrap = buildBootstrap(scope, env, aws);
   const network = buildNetwork(scope, env, aws);
   const cluster = buildCluster(scope, env, aws, network);
-  return { bootstrap, network, cluster };
+  const data = buildData(scope, env, aws, network, cluster);
+  return { bootstrap, network, cluster, data };
 }
 
 /** The name of the environment's EKS cluster (the network tags its subnets with it). */
@@ -69,7 +73,7 @@ function buildNetwork(scope: Construct, env: EnvironmentConfig, aws: AwsConfig):
     accountId: aws.accountId,
     region: aws.region,
     cidr: aws.network.cidr,
-    azCount: aws.network.azCount,
+    availabilityZones: awsAvailabilityZones(aws),
     natGateways: aws.network.natGateways ?? (stack.production ? "per-az" : "single"),
     flowLogRetentionDays: aws.network.flowLogRetentionDays,
     clusterName: eksClusterName(env),
@@ -129,4 +133,96 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, 
 
 function sizes(group: AwsConfig["cluster"]["onDemand"]) {
   return { minSize: group.scaling.min, desiredSize: group.scaling.desired, maxSize: group.scaling.max, diskSizeGb: group.diskSizeGb };
+}
+
+/**
+ * `<env>-aws-data`: PostgreSQL, DocumentDB, Redis and the object bucket, reachable only from the
+ * cluster's nodes. Credentials stay in Secrets Manager (or IAM): the contract carries references.
+ */
+function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, networkStack: LayerStack, clusterStack: LayerStack): LayerStack {
+  const stack = new LayerStack(scope, { env, cloud: "aws", layer: "data" });
+  awsProvider(stack, aws);
+  const network = stack.read(AwsNetworkContract, networkStack);
+  const cluster = stack.read(AwsClusterContract, clusterStack);
+  const d = aws.data;
+  const prefix = resourceName(env, []);
+  const protect = stack.production;
+  const key = new CustomerManagedKey(stack, "data-key", {
+    alias: `${prefix}-data`,
+    description: `Encrypts the databases, backups, secrets and objects of ${env.name}`,
+    accountId: aws.accountId,
+    region: aws.region,
+    allowCloudWatchLogs: true,
+    preventDestroy: protect,
+  });
+  const postgres = new PostgresDatabase(stack, "postgres", {
+    identifier: `${prefix}-postgres`,
+    engineVersion: d.postgres.engineVersion,
+    instanceClass: d.postgres.instanceClass,
+    allocatedStorageGb: d.postgres.allocatedStorageGb,
+    maxAllocatedStorageGb: d.postgres.maxAllocatedStorageGb,
+    kmsKeyArn: key.arn,
+    vpcId: network.vpc_id,
+    subnetGroupName: network.database_subnet_group_name,
+    clientSecurityGroupId: cluster.node_security_group_id,
+    multiAz: d.postgres.multiAz ?? stack.production,
+    backupRetentionDays: d.postgres.backupRetentionDays ?? (stack.production ? 30 : 7),
+    deletionProtection: true,
+    preventDestroy: protect,
+  });
+  const documentdb = d.documentdb.enabled
+    ? new DocumentDbCluster(stack, "documentdb", {
+        identifier: `${prefix}-docdb`,
+        instanceClass: d.documentdb.instanceClass,
+        instances: d.documentdb.instances,
+        kmsKeyArn: key.arn,
+        vpcId: network.vpc_id,
+        subnetGroupName: network.docdb_subnet_group_name,
+        clientSecurityGroupId: cluster.node_security_group_id,
+        backupRetentionDays: stack.production ? 30 : 7,
+        deletionProtection: true,
+        preventDestroy: protect,
+      })
+    : undefined;
+  const redis = d.redis.enabled
+    ? new RedisCache(stack, "redis", {
+        identifier: resourceName(env, ["redis"], 40),
+        nodeType: d.redis.nodeType,
+        replicas: d.redis.replicas,
+        kmsKeyArn: key.arn,
+        logKmsKeyArn: key.arn,
+        vpcId: network.vpc_id,
+        subnetGroupName: network.elasticache_subnet_group_name,
+        clientSecurityGroupId: cluster.node_security_group_id,
+        multiAz: stack.production && d.redis.replicas > 0,
+        snapshotRetentionDays: stack.production ? 7 : 1,
+        preventDestroy: protect,
+      })
+    : undefined;
+  const logs = new SecureBucket(stack, "objects-access-logs", {
+    bucketName: resourceName(env, ["objects", aws.accountId, "logs"]),
+    logDeliveryFromAccountId: aws.accountId,
+    preventDestroy: protect,
+  });
+  const objects = new SecureBucket(stack, "objects", {
+    bucketName: resourceName(env, ["objects", aws.accountId]),
+    kmsKeyArn: key.arn,
+    accessLogBucket: logs,
+    preventDestroy: protect,
+  });
+  stack.publish(DataContract, {
+    data_role: d.role,
+    postgres_endpoint: postgres.instance.address,
+    postgres_port: POSTGRES_PORT,
+    postgres_secret_ref: postgres.masterSecretArn,
+    mongodb_endpoint: documentdb ? documentdb.cluster.endpoint : "",
+    mongodb_port: DOCUMENTDB_PORT,
+    mongodb_secret_ref: documentdb ? documentdb.masterSecretArn : "",
+    redis_endpoint: redis ? redis.group.primaryEndpointAddress : "",
+    redis_port: REDIS_PORT,
+    redis_secret_ref: redis ? redis.appUser.arn : "",
+    object_bucket_name: objects.name,
+    object_storage_endpoint: `https://s3.${aws.region}.amazonaws.com`,
+  });
+  return stack;
 }

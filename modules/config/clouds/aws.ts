@@ -27,6 +27,11 @@ export const AwsConfig = z
         cidr: networkCidr(8, 20),
         /** @default 3 */
         azCount: z.number().int().min(2).max(6).default(3),
+        /**
+         * The zones, by name, pinned so a zone AWS adds later never joins silently.
+         * @default the region's first `azCount` letters: `<region>a`, `<region>b`, ...
+         */
+        availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { message: "must be an availability zone name such as us-east-1a" })).optional(),
         /** One NAT gateway per AZ, or one for the VPC. @default "per-az" in production, "single" elsewhere */
         natGateways: z.enum(["per-az", "single"]).optional(),
         /** @default 365 */
@@ -87,6 +92,19 @@ export const AwsConfig = z
   })
   .strict()
   .superRefine((value, ctx) => {
+    const zones = value.network.availabilityZones;
+    if (zones) {
+      if (zones.length !== value.network.azCount) {
+        ctx.addIssue({ code: "custom", path: ["network", "availabilityZones"], message: `lists ${zones.length} zones but azCount is ${value.network.azCount}` });
+      }
+      const foreign = zones.filter((zone) => zone.slice(0, -1) !== value.region);
+      if (foreign.length > 0) {
+        ctx.addIssue({ code: "custom", path: ["network", "availabilityZones"], message: `${foreign.join(", ")} not in region ${value.region}` });
+      }
+      if (new Set(zones).size !== zones.length) {
+        ctx.addIssue({ code: "custom", path: ["network", "availabilityZones"], message: "lists a zone twice" });
+      }
+    }
     const pg = value.data.postgres;
     if (pg.maxAllocatedStorageGb < pg.allocatedStorageGb) {
       ctx.addIssue({
@@ -97,3 +115,8 @@ export const AwsConfig = z
     }
   });
 export type AwsConfig = z.infer<typeof AwsConfig>;
+
+/** The zones of the AWS network: the configured ones, else `<region>a`, `<region>b`, ... */
+export function awsAvailabilityZones(aws: AwsConfig): string[] {
+  return aws.network.availabilityZones ?? Array.from({ length: aws.network.azCount }, (_, i) => `${aws.region}${String.fromCharCode(97 + i)}`);
+}

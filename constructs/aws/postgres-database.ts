@@ -1,0 +1,122 @@
+/**
+ * RDS PostgreSQL: private, encrypted with a customer-managed key, TLS forced, IAM authentication,
+ * the master password generated and rotated by RDS in Secrets Manager (never in Terraform), backups
+ * with a final snapshot, Performance Insights, enhanced monitoring and log exports.
+ */
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
+import { Construct } from "constructs";
+import { databaseSecurityGroup } from "./database-security-group";
+import { ServiceRole, servicePrincipalTrust } from "./service-role";
+
+export const POSTGRES_PORT = 5432;
+
+/** Properties for {@link PostgresDatabase}. */
+export interface PostgresDatabaseProps {
+  readonly identifier: string;
+  readonly engineVersion: string;
+  readonly instanceClass: string;
+  readonly allocatedStorageGb: number;
+  readonly maxAllocatedStorageGb: number;
+  readonly kmsKeyArn: string;
+  readonly vpcId: string;
+  readonly subnetGroupName: string;
+  /** Security group of the only clients (the cluster nodes). */
+  readonly clientSecurityGroupId: string;
+  /**
+   * A standby in a second AZ with automatic failover.
+   * @default true
+   */
+  readonly multiAz?: boolean;
+  /**
+   * Days of automated backups (point-in-time recovery window).
+   * @default 30
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * RDS refuses to delete the instance; with `preventDestroy` Terraform refuses too.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /** @default false */
+  readonly preventDestroy?: boolean;
+}
+
+export class PostgresDatabase extends Construct {
+  readonly instance: DbInstance;
+  /** ARN of the Secrets Manager secret RDS manages for the master user. */
+  readonly masterSecretArn: string;
+
+  constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
+    super(scope, id);
+    const backupRetention = props.backupRetentionDays ?? 30;
+    if (backupRetention < 7) {
+      throw new Error(`PostgresDatabase '${props.identifier}': 'backupRetentionDays' (${backupRetention}) must be at least 7`);
+    }
+    const major = props.engineVersion.split(".")[0];
+    const securityGroup = databaseSecurityGroup(this, "sg", {
+      name: `${props.identifier}-postgres`,
+      description: `PostgreSQL ${props.identifier}: port ${POSTGRES_PORT} from the cluster nodes only`,
+      vpcId: props.vpcId,
+      port: POSTGRES_PORT,
+      sourceSecurityGroupId: props.clientSecurityGroupId,
+    });
+    const parameters = new DbParameterGroup(this, "parameters", {
+      name: `${props.identifier}-postgres${major}`,
+      family: `postgres${major}`,
+      description: `TLS-only connections and statement logging for ${props.identifier}`,
+      parameter: [
+        { name: "rds.force_ssl", value: "1" },
+        { name: "log_connections", value: "1" },
+        { name: "log_disconnections", value: "1" },
+        { name: "log_statement", value: "ddl" },
+        { name: "log_min_duration_statement", value: "1000" },
+      ],
+    });
+    const monitoringRole = new ServiceRole(this, "monitoring-role", {
+      roleName: `${props.identifier}-rds-monitoring`,
+      description: `Enhanced monitoring of ${props.identifier}`,
+      assumeRolePolicy: servicePrincipalTrust("monitoring.rds.amazonaws.com"),
+      managedPolicies: ["service-role/AmazonRDSEnhancedMonitoringRole"],
+    });
+    this.instance = new DbInstance(this, "instance", {
+      identifier: props.identifier,
+      engine: "postgres",
+      engineVersion: props.engineVersion,
+      instanceClass: props.instanceClass,
+      allocatedStorage: props.allocatedStorageGb,
+      maxAllocatedStorage: props.maxAllocatedStorageGb,
+      storageType: "gp3",
+      storageEncrypted: true,
+      kmsKeyId: props.kmsKeyArn,
+      dbName: "addtocloud",
+      username: "addtocloud_admin",
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: props.kmsKeyArn,
+      iamDatabaseAuthenticationEnabled: true,
+      multiAz: props.multiAz ?? true,
+      dbSubnetGroupName: props.subnetGroupName,
+      vpcSecurityGroupIds: [securityGroup.id],
+      publiclyAccessible: false,
+      parameterGroupName: parameters.name,
+      caCertIdentifier: "rds-ca-rsa2048-g1",
+      backupRetentionPeriod: backupRetention,
+      backupWindow: "03:00-04:00",
+      maintenanceWindow: "sun:04:30-sun:05:30",
+      copyTagsToSnapshot: true,
+      deleteAutomatedBackups: false,
+      deletionProtection: props.deletionProtection ?? true,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${props.identifier}-final`,
+      autoMinorVersionUpgrade: true,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: props.kmsKeyArn,
+      performanceInsightsRetentionPeriod: 7,
+      monitoringInterval: 60,
+      monitoringRoleArn: monitoringRole.arn,
+      enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+    this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+  }
+}
