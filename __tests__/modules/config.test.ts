@@ -83,6 +83,12 @@ describe("bad configs stop with every problem and its field path", () => {
       "production.state.bucket: Invalid input: expected string, received undefined"],
     ["an Azure subscription id that is not a GUID", (c) => { c.clouds.azure.subscriptionId = "sub-1"; },
       "production.clouds.azure.subscriptionId: must be a subscription id (UUID)"],
+    ["availability zones of another region", (c) => { c.clouds.aws.network.availabilityZones = ["us-east-1a", "us-east-1b", "us-west-2c"]; },
+      "production.clouds.aws.network.availabilityZones: us-west-2c not in region us-east-1"],
+    ["fewer availability zones than azCount", (c) => { c.clouds.aws.network.availabilityZones = ["us-east-1a", "us-east-1b"]; },
+      "production.clouds.aws.network.availabilityZones: lists 2 zones but azCount is 3"],
+    ["an availability zone listed twice", (c) => { c.clouds.aws.network.availabilityZones = ["us-east-1a", "us-east-1b", "us-east-1a"]; },
+      "production.clouds.aws.network.availabilityZones: lists a zone twice"],
     ["an unknown DigitalOcean region", (c) => { c.clouds.digitalocean.region = "nyc9"; },
       "production.clouds.digitalocean.region: Invalid option"],
   ];

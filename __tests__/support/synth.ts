@@ -72,5 +72,9 @@ export function onlyResource(json: TerraformJson, type: string): any {
 
 /** Formatted HCL of a stack: what the snapshots hold and reviewers read. */
 export async function synthHclFormatted(stack: LayerStack): Promise<string> {
-  return format(Testing.synthHcl(stack));
+  const requiredVersion = synthJson(stack).terraform.required_version as string | undefined;
+  // cdktf 0.21's HCL renderer prints the scalar terraform.required_version (set by override) as
+  // `0 = "required_version"`; put back what the JSON, the file Terraform reads, says.
+  const hcl = Testing.synthHcl(stack).replace(/^(\s*)0 = "required_version"$/m, `$1required_version = ${JSON.stringify(requiredVersion)}`);
+  return format(hcl);
 }
