@@ -44,7 +44,11 @@ export const production: EnvironmentInput = {
         standard: { machineType: "e2-standard-4", scaling: { min: 1, desired: 1, max: 5 } },
         spot: { machineType: "e2-standard-4", scaling: { min: 0, desired: 1, max: 10 } },
       },
-      data: { role: "replica" },
+      data: {
+        role: "replica",
+        // The seed's MongoDB replica: Atlas on GCP, peered with the VPC. Remove where there is no Atlas organisation.
+        mongodbAtlas: { orgId: "0123456789abcdef01234567", instanceSize: "M10", cidr: "10.23.0.0/21" },
+      },
     },
     azure: {
       location: "eastus",

@@ -46,6 +46,7 @@ function claimedRanges(env: EnvironmentConfig): { path: string; cidr: string }[]
     add("clouds.gcp.network.servicesCidr", gcp.network.servicesCidr);
     add("clouds.gcp.network.privateServicesCidr", gcp.network.privateServicesCidr);
     add("clouds.gcp.cluster.masterCidr", gcp.cluster.masterCidr);
+    add("clouds.gcp.data.mongodbAtlas.cidr", gcp.data.mongodbAtlas?.cidr);
   }
   add("clouds.azure.network.cidr", env.clouds.azure?.network.cidr);
   add("clouds.digitalocean.network.cidr", env.clouds.digitalocean?.network.cidr);

@@ -28,6 +28,15 @@ export const AwsNetworkContract = NetworkContract.extend("aws-network", {
   flow_log_group_name: { type: "string", description: "CloudWatch log group receiving the VPC flow logs", default: "pending" },
 });
 
+export const GcpNetworkContract = NetworkContract.extend("gcp-network", {
+  network_name: { type: "string", description: "Name of the VPC network (for peering and firewall rules)", default: "pending" },
+  nodes_subnet_id: { type: "string", description: "Id of the regional subnet of the GKE nodes", default: "pending" },
+  pods_range_name: { type: "string", description: "Secondary range of the node subnet for pods", default: "pending" },
+  services_range_name: { type: "string", description: "Secondary range of the node subnet for services", default: "pending" },
+  private_services_range_name: { type: "string", description: "Range peered to Google's service producers (Cloud SQL, Memorystore)", default: "pending" },
+  pods_cidr: { type: "string", description: "CIDR of the pods range (clients of the data services)", default: "10.0.0.0/16" },
+});
+
 /** What every cluster stack publishes. */
 export const ClusterContract = new Contract("cluster", {
   cluster_name: { type: "string", description: "Name of the Kubernetes cluster", default: "pending" },

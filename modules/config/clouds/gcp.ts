@@ -47,10 +47,70 @@ export const GcpConfig = z
     data: z
       .object({
         role: DataRole.default("replica"),
+        postgres: z
+          .object({
+            version: z.enum(["POSTGRES_15", "POSTGRES_16", "POSTGRES_17", "POSTGRES_18"]).default("POSTGRES_18"),
+            /**
+             * TLS for every connection. The default also requires a client certificate, which the
+             * Cloud SQL Auth Proxy and connectors present; ENCRYPTED_ONLY admits password-only TLS clients.
+             * @default "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"
+             */
+            sslMode: z.enum(["TRUSTED_CLIENT_CERTIFICATE_REQUIRED", "ENCRYPTED_ONLY"]).default("TRUSTED_CLIENT_CERTIFICATE_REQUIRED"),
+            /** Cloud SQL machine tier. */
+            tier: z.string().regex(/^db-[a-z0-9-]+$/, { message: "must be a Cloud SQL tier such as db-custom-2-7680" }).default("db-custom-2-7680"),
+            diskSizeGb: z.number().int().min(10).max(65536).default(100),
+            /** A standby in another zone. @default true in production */
+            highAvailability: z.boolean().optional(),
+            /** A read replica. @default true in production */
+            readReplica: z.boolean().optional(),
+            /** Automated backups kept. @default 30 in production, 7 elsewhere */
+            backupRetentionCount: z.number().int().min(7).max(365).optional(),
+          })
+          .strict()
+          .prefault({}),
+        redis: z
+          .object({
+            enabled: z.boolean().default(true),
+            memorySizeGb: z.number().int().min(1).max(300).default(5),
+            /** @default STANDARD_HA in production, BASIC elsewhere */
+            tier: z.enum(["BASIC", "STANDARD_HA"]).optional(),
+          })
+          .strict()
+          .prefault({}),
+        /** MongoDB Atlas on GCP, peered with the VPC. Leave out where there is no Atlas organisation. */
+        mongodbAtlas: z
+          .object({
+            /** Atlas organisation id (24 hex characters). */
+            orgId: z.string().regex(/^[a-f0-9]{24}$/, { message: "must be a 24-character hexadecimal Atlas organisation id" }),
+            instanceSize: z.string().regex(/^M\d{2,3}$/, { message: "must be a dedicated Atlas tier such as M10 (shared tiers cannot peer)" }).default("M10"),
+            /** Atlas's own CIDR for its GCP network container (peered with the VPC). */
+            cidr: networkCidr(16, 21),
+          })
+          .strict()
+          .optional(),
       })
-      .passthrough()
+      .strict()
       .prefault({}),
     state: StateBackend.optional(),
   })
   .strict();
 export type GcpConfig = z.infer<typeof GcpConfig>;
+
+/** Atlas's name for a GCP region (Atlas uses its own region names). */
+export const ATLAS_GCP_REGIONS: Readonly<Record<(typeof GCP_REGIONS)[number], string>> = {
+  "us-central1": "CENTRAL_US",
+  "us-east1": "EASTERN_US",
+  "us-east4": "US_EAST_4",
+  "us-west1": "WESTERN_US",
+  "us-west2": "US_WEST_2",
+  "northamerica-northeast1": "NORTH_AMERICA_NORTHEAST_1",
+  "europe-west1": "WESTERN_EUROPE",
+  "europe-west2": "EUROPE_WEST_2",
+  "europe-west3": "EUROPE_WEST_3",
+  "europe-west4": "EUROPE_WEST_4",
+  "europe-north1": "EUROPE_NORTH_1",
+  "asia-east1": "EASTERN_ASIA_PACIFIC",
+  "asia-northeast1": "NORTHEASTERN_ASIA_PACIFIC",
+  "asia-southeast1": "SOUTHEASTERN_ASIA_PACIFIC",
+  "australia-southeast1": "AUSTRALIA_SOUTHEAST_1",
+};

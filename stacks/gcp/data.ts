@@ -1,0 +1,110 @@
+/**
+ * `<env>-gcp-data`: Cloud SQL PostgreSQL, Memorystore Redis, MongoDB Atlas (where an Atlas
+ * organisation is configured) and the object bucket. Passwords live in Secret Manager; the contract
+ * carries the secrets' ids.
+ */
+import { MongodbatlasProvider } from "@cdktf/provider-mongodbatlas/lib/provider";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { Construct } from "constructs";
+import { AtlasMongoDb, MONGODB_PORT } from "../../constructs/gcp/atlas-mongodb";
+import { CLOUD_SQL_POSTGRES_PORT, CloudSqlPostgres } from "../../constructs/gcp/cloud-sql-postgres";
+import { CryptoKey } from "../../constructs/gcp/crypto-key";
+import { MEMORYSTORE_TLS_PORT, MemorystoreRedis } from "../../constructs/gcp/memorystore-redis";
+import { GcsBucket } from "../../constructs/gcp/secure-bucket";
+import { ServiceAgents } from "../../constructs/gcp/service-agents";
+import { ATLAS_GCP_REGIONS, GcpConfig } from "../../modules/config/clouds/gcp";
+import type { EnvironmentConfig } from "../../modules/config/environment";
+import { DataContract, GcpNetworkContract } from "../../modules/contracts/layers";
+import type { LayerStack } from "../../modules/layer-stack";
+import { resourceName } from "../../modules/naming";
+import { gcpStack } from "./stack";
+
+export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig, networkStack: LayerStack): LayerStack {
+  const stack = gcpStack(scope, env, gcp, "data");
+  new RandomProvider(stack, "random");
+  const network = stack.read(GcpNetworkContract, networkStack);
+  const agents = new ServiceAgents(stack, "agents", gcp.projectId);
+  const d = gcp.data;
+  const prefix = resourceName(env, []);
+  const protect = stack.production;
+  const key = new CryptoKey(stack, "data-key", {
+    keyRingName: resourceName(env, ["data"]),
+    keyName: "data",
+    location: gcp.region,
+    encrypterDecrypters: [agents.email("cloud-sql"), agents.email("memorystore"), agents.email("storage"), agents.email("secret-manager")],
+  });
+
+  const postgres = new CloudSqlPostgres(stack, "postgres", {
+    instanceName: `${prefix}-postgres`,
+    region: gcp.region,
+    databaseVersion: d.postgres.version,
+    tier: d.postgres.tier,
+    diskSizeGb: d.postgres.diskSizeGb,
+    networkId: network.vpc_id,
+    kmsKeyId: key.id,
+    sslMode: d.postgres.sslMode,
+    highAvailability: d.postgres.highAvailability ?? stack.production,
+    readReplica: d.postgres.readReplica ?? stack.production,
+    backupRetentionCount: d.postgres.backupRetentionCount ?? (stack.production ? 30 : 7),
+    preventDestroy: protect,
+  });
+  const redis = d.redis.enabled
+    ? new MemorystoreRedis(stack, "redis", {
+        instanceName: `${prefix}-redis`,
+        region: gcp.region,
+        networkId: network.vpc_id,
+        memorySizeGb: d.redis.memorySizeGb,
+        tier: d.redis.tier ?? (stack.production ? "STANDARD_HA" : "BASIC"),
+        kmsKeyId: key.id,
+        preventDestroy: protect,
+      })
+    : undefined;
+  let mongodb: AtlasMongoDb | undefined;
+  if (d.mongodbAtlas) {
+    new MongodbatlasProvider(stack, "mongodbatlas");
+    mongodb = new AtlasMongoDb(stack, "mongodb", {
+      projectName: `${prefix}-gcp`,
+      orgId: d.mongodbAtlas.orgId,
+      atlasRegion: ATLAS_GCP_REGIONS[gcp.region],
+      instanceSize: d.mongodbAtlas.instanceSize,
+      atlasCidr: d.mongodbAtlas.cidr,
+      gcpProjectId: gcp.projectId,
+      networkName: network.network_name,
+      networkId: network.vpc_id,
+      clientCidrs: [gcp.network.cidr, gcp.network.podsCidr],
+      secretRegion: gcp.region,
+      kmsKeyId: key.id,
+      terminationProtection: true,
+      preventDestroy: protect,
+    });
+  }
+  const logs = new GcsBucket(stack, "objects-access-logs", {
+    bucketName: resourceName(env, ["objects", gcp.projectId, "logs"]),
+    location: gcp.region,
+    kmsKeyId: key.id,
+    preventDestroy: protect,
+  });
+  const objects = new GcsBucket(stack, "objects", {
+    bucketName: resourceName(env, ["objects", gcp.projectId]),
+    location: gcp.region,
+    kmsKeyId: key.id,
+    logBucketName: logs.name,
+    preventDestroy: protect,
+  });
+
+  stack.publish(DataContract, {
+    data_role: d.role,
+    postgres_endpoint: postgres.instance.privateIpAddress,
+    postgres_port: CLOUD_SQL_POSTGRES_PORT,
+    postgres_secret_ref: postgres.password.secret.id,
+    mongodb_endpoint: mongodb ? mongodb.host : "",
+    mongodb_port: MONGODB_PORT,
+    mongodb_secret_ref: mongodb ? mongodb.password.secret.id : "",
+    redis_endpoint: redis ? redis.instance.host : "",
+    redis_port: MEMORYSTORE_TLS_PORT,
+    redis_secret_ref: redis ? redis.authSecret.secret.id : "",
+    object_bucket_name: objects.name,
+    object_storage_endpoint: "https://storage.googleapis.com",
+  });
+  return stack;
+}
