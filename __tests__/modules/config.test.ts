@@ -89,6 +89,10 @@ describe("bad configs stop with every problem and its field path", () => {
       "production.clouds.aws.network.availabilityZones: lists 2 zones but azCount is 3"],
     ["an availability zone listed twice", (c) => { c.clouds.aws.network.availabilityZones = ["us-east-1a", "us-east-1b", "us-east-1a"]; },
       "production.clouds.aws.network.availabilityZones: lists a zone twice"],
+    ["an Atlas organisation id of the wrong shape", (c) => { c.clouds.gcp.data.mongodbAtlas.orgId = "my-org"; },
+      "production.clouds.gcp.data.mongodbAtlas.orgId: must be a 24-character hexadecimal Atlas organisation id"],
+    ["an Atlas range inside the GKE pod range", (c) => { c.clouds.gcp.data.mongodbAtlas.cidr = "10.21.8.0/21"; },
+      "production.clouds.gcp.data.mongodbAtlas.cidr: 10.21.8.0/21 overlaps clouds.gcp.network.podsCidr (10.21.0.0/16); every network of one environment needs its own range"],
     ["an unknown DigitalOcean region", (c) => { c.clouds.digitalocean.region = "nyc9"; },
       "production.clouds.digitalocean.region: Invalid option"],
   ];
