@@ -121,6 +121,8 @@ export class GkeCluster extends Construct {
       // Dataplane V2 (eBPF) enforces NetworkPolicy without the Calico add-on.
       datapathProvider: "ADVANCED_DATAPATH",
       enableIntranodeVisibility: true,
+      // The platform's VPA on GKE is the built-in one.
+      verticalPodAutoscaling: { enabled: true },
       databaseEncryption: { state: "ENCRYPTED", keyName: props.kmsKeyId },
       loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER"] },
       monitoringConfig: {

@@ -3,7 +3,7 @@
  * rendered with a YAML library (never string templates). Every add-on of the catalogue uses it.
  */
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { TerraformProvider } from "cdktf";
+import { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { stringify } from "yaml";
 
@@ -29,8 +29,8 @@ export interface PinnedChartProps {
   readonly values?: Record<string, unknown>;
   /** The helm provider of the target cluster. */
   readonly provider: TerraformProvider;
-  /** Releases that must be installed first (CRDs, webhooks). */
-  readonly dependsOn?: readonly Release[];
+  /** What must exist first: releases with CRDs or webhooks, namespaces. */
+  readonly dependsOn?: readonly ITerraformDependable[];
   /** Seconds Helm waits for resources to become ready. @default 600 */
   readonly timeoutSeconds?: number;
 }

@@ -5,6 +5,7 @@
  */
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import type { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import type { AddonName } from "../../modules/config/clouds/platform";
 import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/environment";
 
 /** Add-ons that call their cloud's APIs and so need a workload identity. */
@@ -36,15 +37,22 @@ export interface WorkloadIdentity {
   vaultSeal(): VaultSeal | undefined;
 }
 
-/** Where every cluster ships its telemetry (the primary cluster's hub by default). */
+/**
+ * Where every cluster ships its telemetry (the primary cluster's hub by default). The endpoints are
+ * mesh-internal service names: Istio's DNS proxy resolves them in every cluster and the east-west
+ * gateways carry the traffic with mutual TLS, so nothing is exposed to the internet.
+ */
 export interface ObservabilityHub {
   /** True on the cluster that hosts the hub. */
   readonly isHub: boolean;
-  /** Prometheus remote-write URL of the hub (https). */
+  /** The cloud whose cluster hosts the hub. */
+  readonly hubCloud: KubernetesCloud;
+  /** Prometheus remote-write URL of the hub. */
   readonly metricsRemoteWriteUrl: string;
-  /** Log ingestion endpoint of the hub (https). */
-  readonly logsEndpoint: string;
-  /** OTLP traces endpoint of the hub (https). */
+  /** Loki push host and port of the hub. */
+  readonly logsHost: string;
+  readonly logsPort: number;
+  /** OTLP (gRPC) traces endpoint of the hub's Jaeger collector, host:port. */
   readonly tracesEndpoint: string;
 }
 
@@ -60,6 +68,10 @@ export interface PlatformContext {
   readonly region: string;
   readonly identity: WorkloadIdentity;
   readonly hub: ObservabilityHub;
+  /** Istio cluster name of this cluster (distinct per cluster). */
+  readonly meshClusterName: string;
+  /** Istio network name of this cluster (one network per cloud). */
+  readonly meshNetwork: string;
   /** Whether the add-on `name` is enabled for this environment and cloud (from config). */
-  isEnabled(name: string): boolean;
+  isEnabled(name: AddonName): boolean;
 }

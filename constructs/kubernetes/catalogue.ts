@@ -1,0 +1,45 @@
+/**
+ * Installs the add-on catalogue on one cluster, each add-on only where config enables it for the
+ * environment and cloud (`platform.addons`, `platform.cloudAddons.<cloud>`).
+ */
+import { Construct } from "constructs";
+import type { PlatformConfig } from "../../modules/config/clouds/platform";
+import { ApiGateway } from "./api-gateway";
+import { ArgoCd } from "./argocd";
+import { Autoscaling } from "./autoscaling";
+import { CertManager } from "./cert-manager";
+import { ConsulCatalog } from "./consul";
+import { Falco } from "./falco";
+import { Gatekeeper } from "./gatekeeper";
+import { IstioMesh } from "./istio";
+import { ApplicationNamespaces } from "./network-policies";
+import { Logging, Monitoring, Tracing } from "./observability";
+import type { PlatformContext } from "./platform-context";
+import { PlatformRbac } from "./rbac";
+import { Vault } from "./vault";
+
+export class AddonCatalogue extends Construct {
+  /** The mesh, when Istio is on (its ingress gateway is the cluster's public entry point). */
+  readonly mesh?: IstioMesh;
+
+  constructor(scope: Construct, id: string, ctx: PlatformContext, platform: PlatformConfig) {
+    super(scope, id);
+    const on = (name: Parameters<PlatformContext["isEnabled"]>[0]) => ctx.isEnabled(name);
+    if (on("istio")) {
+      this.mesh = new IstioMesh(this, "istio", ctx, { meshId: platform.mesh.meshId, trustDomain: platform.mesh.trustDomain ?? ctx.env.domain });
+    }
+    if (on("cert-manager")) new CertManager(this, "cert-manager", ctx, { acmeEmail: platform.acmeEmail });
+    if (on("api-gateway")) new ApiGateway(this, "api-gateway", ctx);
+    if (on("consul")) new ConsulCatalog(this, "consul", ctx);
+    if (on("argocd")) new ArgoCd(this, "argocd", ctx, platform.gitops);
+    if (on("monitoring")) new Monitoring(this, "monitoring", ctx, { retention: platform.metricsRetention ?? (ctx.production ? "30d" : "7d") });
+    if (on("logging")) new Logging(this, "logging", ctx);
+    if (on("tracing")) new Tracing(this, "tracing", ctx);
+    if (on("vault")) new Vault(this, "vault", ctx);
+    if (on("falco")) new Falco(this, "falco", ctx);
+    if (on("gatekeeper")) new Gatekeeper(this, "gatekeeper", ctx, { applicationNamespaces: platform.applicationNamespaces, allowedRegistries: platform.allowedRegistries });
+    if (on("autoscaling")) new Autoscaling(this, "autoscaling", ctx);
+    if (on("network-policies")) new ApplicationNamespaces(this, "application-namespaces", ctx, { namespaces: platform.applicationNamespaces });
+    if (on("rbac")) new PlatformRbac(this, "rbac", ctx, { ...platform.rbac, applicationNamespaces: platform.applicationNamespaces });
+  }
+}
