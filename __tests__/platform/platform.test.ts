@@ -1,0 +1,155 @@
+/** The platform stacks: pinned charts, exec credentials, one mesh, production values, policies. */
+import { Testing } from "cdktf";
+import { parse } from "yaml";
+import { AzureClusterContract, DigitalOceanClusterContract } from "../../modules/contracts/layers";
+import { LayerStack } from "../../modules/layer-stack";
+import { buildPlatformStack } from "../../stacks/platform";
+import { resourcesOf, shippedEnvironment, stackOf, synthJson, TerraformJson } from "../support/synth";
+
+const production = shippedEnvironment("production");
+const staging = shippedEnvironment("staging");
+const synth = (env: typeof production, cloud: string) => synthJson(stackOf([env], `${env.name}-${cloud}-platform`));
+const prodAws = synth(production, "aws");
+const prodGcp = synth(production, "gcp");
+const stagingAws = synth(staging, "aws");
+
+const releases = (json: TerraformJson) => Object.values(resourcesOf(json, "helm_release")) as any[];
+const release = (json: TerraformJson, name: string) => {
+  const found = releases(json).find((r) => r.name === name);
+  if (!found) throw new Error(`no release ${name}; have ${releases(json).map((r) => r.name).join(", ")}`);
+  return found;
+};
+const values = (json: TerraformJson, name: string) => parse(release(json, name).values[0]);
+
+describe("every platform stack", () => {
+  test.each([["production-aws", prodAws], ["production-gcp", prodGcp], ["staging-aws", stagingAws]])("%s pins every chart to an exact version of an https repository", (_id, json) => {
+    expect(releases(json).length).toBeGreaterThan(15);
+    for (const r of releases(json)) {
+      expect(r.version).toMatch(/^v?\d+\.\d+\.\d+$/);
+      expect(r.repository).toMatch(/^https:\/\//);
+      expect(r.atomic).toBe(true);
+    }
+  });
+
+  test("providers authenticate with exec credentials, never a stored token or kubeconfig", () => {
+    for (const json of [prodAws, prodGcp]) {
+      const helm = json.provider!.helm[0].kubernetes;
+      const kube = json.provider!.kubernetes[0];
+      expect(helm.exec.command).toBe(kube.exec[0].command);
+      for (const config of [helm, kube]) {
+        expect(config.token).toBeUndefined();
+        expect(config.config_path).toBeUndefined();
+        expect(config.host).toMatch(/^\$\{data\.terraform_remote_state\.\w+_cluster\.outputs\.cluster_endpoint\}$/);
+      }
+    }
+    expect(prodAws.provider!.kubernetes[0].exec[0]).toMatchObject({ command: "aws", args: expect.arrayContaining(["eks", "get-token"]) });
+    expect(prodGcp.provider!.kubernetes[0].exec[0].command).toBe("gke-gcloud-auth-plugin");
+  });
+
+  test("AKS and DOKS platform stacks use kubelogin and doctl exec credentials", () => {
+    const app = Testing.app();
+    const azureCluster = new LayerStack(app, { env: production, cloud: "azure", layer: "cluster" });
+    AzureClusterContract.publish(azureCluster, AzureClusterContract.defaults() as never);
+    const doCluster = new LayerStack(app, { env: production, cloud: "digitalocean", layer: "cluster" });
+    DigitalOceanClusterContract.publish(doCluster, DigitalOceanClusterContract.defaults() as never);
+    const azure = JSON.parse(Testing.synth(buildPlatformStack(app, production, "azure", azureCluster)!));
+    const doks = JSON.parse(Testing.synth(buildPlatformStack(app, production, "digitalocean", doCluster)!));
+    expect(azure.provider.kubernetes[0].exec[0]).toMatchObject({ command: "kubelogin", args: expect.arrayContaining(["get-token", "--server-id"]) });
+    expect(doks.provider.kubernetes[0].exec[0]).toMatchObject({ command: "doctl", args: expect.arrayContaining(["exec-credential", "${data.terraform_remote_state.digitalocean_cluster.outputs.cluster_id}"]) });
+  });
+});
+
+describe("the mesh", () => {
+  test("every cluster shares one mesh id and trust domain, with its own cluster name and network", () => {
+    const istiod = [prodAws, prodGcp].map((json) => values(json, "istiod"));
+    expect(new Set(istiod.map((v) => v.global.meshID))).toEqual(new Set(["addtocloud-mesh"]));
+    expect(new Set(istiod.map((v) => v.meshConfig.trustDomain))).toEqual(new Set(["addtocloud.tech"]));
+    expect(istiod.map((v) => v.global.multiCluster.clusterName)).toEqual(["production-aws", "production-gcp"]);
+    expect(istiod.map((v) => v.global.network)).toEqual(["network-aws", "network-gcp"]);
+  });
+
+  test("has an east-west gateway with cross-network passthrough and strict mTLS", () => {
+    expect(values(prodAws, "istio-eastwestgateway").labels["topology.istio.io/network"]).toBe("network-aws");
+    const policy = values(prodAws, "mesh-policy").resources;
+    expect(policy.find((m: any) => m.kind === "PeerAuthentication").spec.mtls.mode).toBe("STRICT");
+    expect(policy.find((m: any) => m.kind === "Gateway").spec.servers[0].tls.mode).toBe("AUTO_PASSTHROUGH");
+  });
+
+  test("no CA key is in any stack: istiod reads the out-of-band cacerts secret", () => {
+    for (const json of [prodAws, prodGcp]) expect(JSON.stringify(json)).not.toMatch(/BEGIN (RSA |EC )?PRIVATE KEY|ca-key\.pem/);
+  });
+});
+
+describe("production values", () => {
+  test("Vault is HA on Raft with 3 replicas in production and 1 in staging, auto-unsealed by the cloud's KMS", () => {
+    const prod = values(prodAws, "vault").server;
+    expect(prod.ha).toMatchObject({ enabled: true, replicas: 3, raft: { enabled: true } });
+    expect(prod.ha.raft.config).toContain('seal "awskms"');
+    expect(prod.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toMatch(/aws_iam_role\./);
+    expect(values(stagingAws, "vault").server.ha.replicas).toBe(1);
+    expect(values(prodGcp, "vault").server.ha.raft.config).toContain('seal "gcpckms"');
+  });
+
+  test("Prometheus keeps 30 days in production and 7 in staging; clusters other than the hub remote-write to it", () => {
+    expect(values(prodAws, "kube-prometheus-stack").prometheus.prometheusSpec.retention).toBe("30d");
+    expect(values(stagingAws, "kube-prometheus-stack").prometheus.prometheusSpec.retention).toBe("7d");
+    expect(values(prodAws, "kube-prometheus-stack").prometheus.prometheusSpec.enableRemoteWriteReceiver).toBe(true);
+    expect(values(prodGcp, "kube-prometheus-stack").prometheus.prometheusSpec.remoteWrite[0].url).toContain("metrics-hub.monitoring");
+  });
+
+  test("only the hub runs Grafana, Loki and Jaeger", () => {
+    expect(values(prodAws, "kube-prometheus-stack").grafana.enabled).toBe(true);
+    expect(values(prodGcp, "kube-prometheus-stack").grafana.enabled).toBe(false);
+    expect(releases(prodAws).map((r) => r.name)).toEqual(expect.arrayContaining(["loki", "jaeger"]));
+    expect(releases(prodGcp).map((r) => r.name)).not.toContain("loki");
+  });
+
+  test("Argo CD syncs this cloud's overlay of the GitOps repository", () => {
+    const app = values(prodGcp, "app-of-apps").applications["production-gcp"];
+    expect(app.source).toEqual({ repoURL: "https://github.com/addtocloud/platform-gitops.git", targetRevision: "main", path: "k8s/overlays/gcp" });
+    expect(app.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  });
+
+  test("the cluster-autoscaler runs on EKS with an IRSA role scoped to this cluster's groups", () => {
+    expect(releases(prodAws).map((r) => r.name)).toContain("cluster-autoscaler");
+    expect(releases(prodGcp).map((r) => r.name)).not.toContain("cluster-autoscaler");
+    const policies = Object.values(resourcesOf(prodAws, "aws_iam_role_policy")).map((p: any) => p.policy as string);
+    expect(policies.some((p) => p.includes("k8s.io/cluster-autoscaler/") && p.includes("autoscaling:SetDesiredCapacity"))).toBe(true);
+  });
+});
+
+describe("policies", () => {
+  test("Gatekeeper's baseline constraints install in the same deploy, after their templates", () => {
+    const constraints = release(prodAws, "gatekeeper-constraints");
+    expect(constraints.depends_on[0]).toMatch(/helm_release\.addons_gatekeeper_templates/);
+    const kinds = values(prodAws, "gatekeeper-constraints").resources.map((c: any) => c.kind);
+    expect(kinds).toEqual(["K8sBlockPrivileged", "K8sRequiredLabels", "K8sAllowedRepos"]);
+    expect(values(prodAws, "gatekeeper-constraints").resources[0].spec.enforcementAction).toBe("deny");
+    expect(values(stagingAws, "gatekeeper-constraints").resources[0].spec.enforcementAction).toBe("warn");
+  });
+
+  test("application namespaces deny all traffic by default and allow DNS, the mesh and the gateways", () => {
+    const names = (Object.values(resourcesOf(prodAws, "kubernetes_network_policy_v1")) as any[]).map((p) => p.metadata.name);
+    expect(names).toEqual(expect.arrayContaining(["default-deny-all", "allow-dns", "allow-mesh-control-plane", "allow-from-gateways"]));
+    const deny = (Object.values(resourcesOf(prodAws, "kubernetes_network_policy_v1")) as any[]).find((p) => p.metadata.name === "default-deny-all");
+    expect(deny.spec.policy_types).toEqual(["Ingress", "Egress"]);
+    expect(deny.spec.ingress).toBeUndefined();
+  });
+
+  test("an add-on switched off for one cloud disappears from that cloud only", () => {
+    const env = shippedEnvironment("production", (input) => {
+      input.platform = { ...input.platform, cloudAddons: { gcp: { falco: false } }, addons: { "api-gateway": true } };
+    });
+    expect(releases(synth(env, "gcp")).map((r) => r.name)).not.toContain("falco");
+    expect(releases(synth(env, "aws")).map((r) => r.name)).toEqual(expect.arrayContaining(["falco", "emissary-ingress"]));
+  });
+});
+
+describe("the platform contract", () => {
+  test("publishes the ingress gateway's load balancer address: a hostname on AWS, an IP elsewhere", () => {
+    expect(prodAws.output?.ingress_address.value).toMatch(/data\.kubernetes_service_v1\.ingress-service\.status\[0\]\.load_balancer\[0\]\.ingress\[0\]\.hostname/);
+    expect(prodAws.output?.ingress_address_type.value).toBe("hostname");
+    expect(prodGcp.output?.ingress_address.value).toMatch(/\.ip\}$/);
+    expect(prodGcp.output?.ingress_address_type.value).toBe("ip");
+  });
+});
