@@ -48,6 +48,9 @@ export const staging: EnvironmentInput = {
   },
   cloudflare: {
     accountId: "0123456789abcdef0123456789abcdef",
+    // Records in the production zone; the zone's settings and rulesets belong to production's edge.
+    parentZone: "addtocloud.tech",
+    pages: { productionBranch: "staging" },
   },
   platform: { enabled: true },
 };

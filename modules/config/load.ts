@@ -69,6 +69,15 @@ function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
       }
     }
   }
+  const cf = env.cloudflare;
+  if (cf?.parentZone && !env.domain.endsWith(`.${cf.parentZone}`)) {
+    problems.push({ path: `${env.name}.cloudflare.parentZone`, message: `${env.domain} is not inside ${cf.parentZone}` });
+  }
+  const order = cf?.api.failoverOrder ?? [];
+  for (const [index, cloud] of order.entries()) {
+    if (order.indexOf(cloud) !== index) problems.push({ path: `${env.name}.cloudflare.api.failoverOrder`, message: `lists '${cloud}' twice` });
+    if (!env.clouds[cloud]) problems.push({ path: `${env.name}.cloudflare.api.failoverOrder`, message: `'${cloud}' is not enabled in this environment` });
+  }
   if (env.cloudflare && !KUBERNETES_CLOUDS.some((cloud) => env.clouds[cloud])) {
     problems.push({ path: `${env.name}.cloudflare`, message: "the edge needs at least one enabled cloud to route to" });
   }

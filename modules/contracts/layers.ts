@@ -93,3 +93,11 @@ export const PlatformContract = new Contract("platform", {
   ingress_address_type: { type: "string", description: "Whether ingress_address is a 'hostname' or an 'ip'", default: "hostname" },
   mesh_cluster_name: { type: "string", description: "Cluster name of this cluster in the Istio mesh", default: "pending" },
 });
+
+/** What the edge stack publishes. */
+export const EdgeContract = new Contract("edge", {
+  zone_id: { type: "string", description: "Cloudflare zone of the environment's domain", default: "pending" },
+  pages_url: { type: "string", description: "The Pages project's own URL (https://<project>.pages.dev)", default: "https://pending.pages.dev" },
+  api_hostname: { type: "string", description: "Host name of the API load balancer", default: "pending" },
+  pool_ids: { type: "list", description: "Load-balancer pool ids, one per cluster, in failover order", default: [] },
+});

@@ -95,6 +95,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       "azurerm_key_vault",
       "digitalocean_database_cluster", "digitalocean_spaces_bucket",
       "mongodbatlas_advanced_cluster", "mongodbatlas_cluster",
+      "cloudflare_zone",
     ],
     complies: preventsDestroy,
     problem: "the stateful resource lacks deletion protection (set lifecycle.prevent_destroy)",

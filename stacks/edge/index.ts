@@ -1,9 +1,92 @@
-/** Builds the Cloudflare edge stack of an environment. */
+/**
+ * `<env>-cloudflare-edge`: the environment behind Cloudflare. The Pages front end on the apex and
+ * www, the API on `api.<domain>` load-balanced over every cluster's ingress gateway (read from the
+ * platform stacks' contracts), and, where this stack owns the zone, its TLS settings and rulesets.
+ */
+import { DataCloudflareZone } from "@cdktf/provider-cloudflare/lib/data-cloudflare-zone";
+import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../../modules/config/environment";
-import type { LayerStack } from "../../modules/layer-stack";
+import { ApiLoadBalancer, ApiOrigin } from "../../constructs/cloudflare/api-load-balancer";
+import { PagesSite } from "../../constructs/cloudflare/pages-site";
+import { SubdomainCertificate } from "../../constructs/cloudflare/subdomain-certificate";
+import { SecurityRulesets } from "../../constructs/cloudflare/security-rulesets";
+import { ZoneBaseline } from "../../constructs/cloudflare/zone-baseline";
+import { EnvironmentConfig, KUBERNETES_CLOUDS, KubernetesCloud } from "../../modules/config/environment";
+import { EdgeContract, PlatformContract } from "../../modules/contracts/layers";
+import { LayerStack } from "../../modules/layer-stack";
+import { resourceName } from "../../modules/naming";
 import type { PlatformStackRef } from "../types";
 
-export function buildEdgeStack(_scope: Construct, _env: EnvironmentConfig, _platforms: readonly PlatformStackRef[]): LayerStack | undefined {
-  return undefined;
+/** Cloudflare region codes each cloud's cluster serves under geo steering. */
+const GEO_REGIONS: Record<KubernetesCloud, readonly string[]> = {
+  aws: ["ENAM", "WNAM"],
+  gcp: ["SAM", "WEU", "EEU"],
+  azure: ["ME", "AFR", "SAS"],
+  digitalocean: ["SEAS", "NEAS", "OC"],
+};
+
+export function buildEdgeStack(scope: Construct, env: EnvironmentConfig, platforms: readonly PlatformStackRef[]): LayerStack | undefined {
+  const cf = env.cloudflare;
+  if (!cf) return undefined;
+  const stack = new LayerStack(scope, { env, cloud: "cloudflare", layer: "edge" });
+  // The API token comes from CLOUDFLARE_API_TOKEN at plan time, never from the synthesized files.
+  new CloudflareProvider(stack, "cloudflare", {});
+
+  let zoneId: string;
+  if (cf.parentZone) {
+    zoneId = new DataCloudflareZone(stack, "parent-zone", { filter: { name: cf.parentZone, account: { id: cf.accountId } } }).zoneId;
+    new SubdomainCertificate(stack, "certificate", { zoneId, zoneName: cf.parentZone, domain: env.domain });
+  } else {
+    zoneId = new ZoneBaseline(stack, "zone", { accountId: cf.accountId, domain: env.domain, preventDestroy: stack.production }).zone.id;
+  }
+
+  const site = new PagesSite(stack, "site", {
+    accountId: cf.accountId,
+    zoneId,
+    projectName: cf.pages.projectName ?? resourceName(env, []),
+    productionBranch: cf.pages.productionBranch,
+    buildCommand: cf.pages.buildCommand,
+    outputDirectory: cf.pages.outputDirectory,
+    domain: env.domain,
+  });
+
+  const apiHost = `${cf.api.subdomain}.${env.domain}`;
+  const order = cf.api.failoverOrder ?? KUBERNETES_CLOUDS;
+  const ordered = order.map((cloud) => platforms.find((p) => p.cloud === cloud)).filter((p): p is PlatformStackRef => p !== undefined);
+  let poolIds: string[] = [];
+  if (ordered.length > 0) {
+    const origins: ApiOrigin[] = ordered.map((platform) => ({
+      name: platform.cloud,
+      address: stack.read(PlatformContract, platform.stack).ingress_address,
+      regions: GEO_REGIONS[platform.cloud],
+    }));
+    const lb = new ApiLoadBalancer(stack, "api", {
+      accountId: cf.accountId,
+      zoneId,
+      hostname: apiHost,
+      origins,
+      healthCheckPath: cf.api.healthCheckPath,
+      geoSteering: cf.api.geoSteering,
+      namePrefix: resourceName(env, ["api"]),
+    });
+    poolIds = lb.pools.map((pool) => pool.id);
+  }
+
+  if (!cf.parentZone) {
+    new SecurityRulesets(stack, "security", {
+      zoneId,
+      siteHosts: [env.domain, `www.${env.domain}`],
+      apiHost,
+      apiRequestsPerMinute: cf.api.requestsPerMinute,
+      ddosSensitivity: cf.ddosSensitivity,
+    });
+  }
+
+  stack.publish(EdgeContract, {
+    zone_id: zoneId,
+    pages_url: `https://${site.pagesHost}`,
+    api_hostname: apiHost,
+    pool_ids: poolIds,
+  });
+  return stack;
 }

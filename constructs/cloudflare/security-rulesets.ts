@@ -1,0 +1,101 @@
+/**
+ * The zone's security and cache rules, as rulesets on their phase entry points: the Cloudflare
+ * Managed and OWASP Core rulesets (WAF), a rate limit on the API, long cache TTLs for the static
+ * site's assets and no caching for the API, and the HTTP DDoS managed ruleset at a configurable
+ * sensitivity.
+ */
+import { Ruleset } from "@cdktf/provider-cloudflare/lib/ruleset";
+import { Construct } from "constructs";
+
+/** Cloudflare's managed rulesets, by their fixed ids. */
+export const MANAGED_RULESETS = {
+  cloudflareManaged: "efb7b8c949ac4650a09736fc376e9aee",
+  owaspCore: "4814384a9e5d4991b9815dcfc25d2f1f",
+  ddosL7: "4d21379b4f9f4bb088e0729962c8b3cf",
+} as const;
+
+export const STATIC_EXTENSIONS = ["js", "css", "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "woff", "woff2", "ttf", "map", "txt"] as const;
+
+/** Properties for {@link SecurityRulesets}. */
+export interface SecurityRulesetsProps {
+  readonly zoneId: string;
+  /** Host names of the static site (apex and www). */
+  readonly siteHosts: readonly string[];
+  readonly apiHost: string;
+  readonly apiRequestsPerMinute: number;
+  readonly ddosSensitivity: "default" | "medium" | "low" | "eoff";
+}
+
+const hostIn = (hosts: readonly string[]) => `http.host in {${hosts.map((h) => `"${h}"`).join(" ")}}`;
+
+export class SecurityRulesets extends Construct {
+  constructor(scope: Construct, id: string, props: SecurityRulesetsProps) {
+    super(scope, id);
+    new Ruleset(this, "waf", {
+      zoneId: props.zoneId,
+      name: "Managed WAF",
+      description: "Cloudflare Managed and OWASP Core rulesets on every request",
+      kind: "zone",
+      phase: "http_request_firewall_managed",
+      rules: [
+        { action: "execute", expression: "true", description: "Cloudflare Managed Ruleset", enabled: true, actionParameters: { id: MANAGED_RULESETS.cloudflareManaged } },
+        { action: "execute", expression: "true", description: "OWASP Core Ruleset", enabled: true, actionParameters: { id: MANAGED_RULESETS.owaspCore } },
+      ],
+    });
+    new Ruleset(this, "rate-limit", {
+      zoneId: props.zoneId,
+      name: "API rate limit",
+      description: `At most ${props.apiRequestsPerMinute} API requests per minute per client IP`,
+      kind: "zone",
+      phase: "http_ratelimit",
+      rules: [
+        {
+          action: "block",
+          expression: `(http.host eq "${props.apiHost}")`,
+          description: "Per-IP API rate limit",
+          enabled: true,
+          ratelimit: { characteristics: ["cf.colo.id", "ip.src"], period: 60, requestsPerPeriod: props.apiRequestsPerMinute, mitigationTimeout: 600 },
+        },
+      ],
+    });
+    new Ruleset(this, "cache", {
+      zoneId: props.zoneId,
+      name: "Cache rules",
+      description: "Long TTLs for static assets, no caching for the API",
+      kind: "zone",
+      phase: "http_request_cache_settings",
+      rules: [
+        {
+          action: "set_cache_settings",
+          expression: `(${hostIn(props.siteHosts)} and http.request.uri.path.extension in {${STATIC_EXTENSIONS.map((e) => `"${e}"`).join(" ")}})`,
+          description: "Static assets: a month at the edge, a day in browsers",
+          enabled: true,
+          actionParameters: { cache: true, edgeTtl: { mode: "override_origin", default: 2592000 }, browserTtl: { mode: "override_origin", default: 86400 } },
+        },
+        {
+          action: "set_cache_settings",
+          expression: `(http.host eq "${props.apiHost}")`,
+          description: "API: never cached",
+          enabled: true,
+          actionParameters: { cache: false },
+        },
+      ],
+    });
+    new Ruleset(this, "ddos", {
+      zoneId: props.zoneId,
+      name: "HTTP DDoS protection",
+      description: `HTTP DDoS managed ruleset at sensitivity '${props.ddosSensitivity}'`,
+      kind: "zone",
+      phase: "ddos_l7",
+      rules: [
+        {
+          action: "execute",
+          expression: "true",
+          description: "HTTP DDoS attack protection",
+          enabled: true,
+          actionParameters: { id: MANAGED_RULESETS.ddosL7, overrides: { sensitivityLevel: props.ddosSensitivity } },
+        },
+      ],
+    });
+  }
+}
