@@ -95,6 +95,16 @@ describe("bad configs stop with every problem and its field path", () => {
       "production.clouds.gcp.data.mongodbAtlas.cidr: 10.21.8.0/21 overlaps clouds.gcp.network.podsCidr (10.21.0.0/16); every network of one environment needs its own range"],
     ["an unknown DigitalOcean region", (c) => { c.clouds.digitalocean.region = "nyc9"; },
       "production.clouds.digitalocean.region: Invalid option"],
+    ["a Cloudflare parent zone the domain is not inside", (c) => { c.cloudflare.parentZone = "example.com"; },
+      "production.cloudflare.parentZone: addtocloud.tech is not inside example.com"],
+    ["a failover order naming a cloud the environment lacks", (c) => { delete c.clouds.azure; c.cloudflare.api = { failoverOrder: ["aws", "azure"] }; },
+      "production.cloudflare.api.failoverOrder: 'azure' is not enabled in this environment"],
+    ["a failover order naming a cloud twice", (c) => { c.cloudflare.api = { failoverOrder: ["aws", "gcp", "aws"] }; },
+      "production.cloudflare.api.failoverOrder: lists 'aws' twice"],
+    ["a Cloudflare account id of the wrong shape", (c) => { c.cloudflare.accountId = "acct"; },
+      "production.cloudflare.accountId: must be a 32-character hexadecimal Cloudflare account id"],
+    ["an unknown DDoS sensitivity", (c) => { c.cloudflare.ddosSensitivity = "high"; },
+      'production.cloudflare.ddosSensitivity: Invalid option'],
   ];
 
   test.each(cases)("%s", (_name, mutate, expected) => {

@@ -1,0 +1,83 @@
+/**
+ * The whole matrix, as `cdktf synth` writes it: every stack id, the deploy order cdktf reads from
+ * the manifest, and a snapshot for every stack.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { environments } from "../config";
+import { synthesize } from "../stacks/app";
+
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "matrix-"));
+synthesize(environments, { outdir });
+const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+  stacks: Record<string, { dependencies: string[]; synthesizedStackPath: string; workingDirectory: string }>;
+};
+
+const layersOf = (env: string, cloud: string, layers: string[]) => layers.map((layer) => `${env}-${cloud}-${layer}`);
+const EXPECTED = [
+  ...layersOf("staging", "aws", ["bootstrap", "network", "cluster", "data", "platform"]),
+  ...layersOf("staging", "gcp", ["bootstrap", "network", "cluster", "data", "platform"]),
+  "staging-cloudflare-edge",
+  ...layersOf("production", "aws", ["bootstrap", "network", "cluster", "data", "platform"]),
+  ...layersOf("production", "gcp", ["bootstrap", "network", "cluster", "data", "platform"]),
+  "production-cloudflare-edge",
+];
+
+describe("the stack matrix", () => {
+  test("every environment builds every stack of every enabled cloud, and nothing else", () => {
+    expect(Object.keys(manifest.stacks).sort()).toEqual([...EXPECTED].sort());
+  });
+
+  test.each(EXPECTED.filter((id) => /-(cluster|data)$/.test(id)))("%s is deployed after its network", (id) => {
+    expect(manifest.stacks[id].dependencies).toContain(id.replace(/-(cluster|data)$/, "-network"));
+  });
+
+  test.each(EXPECTED.filter((id) => id.endsWith("-platform")))("%s is deployed after its cluster", (id) => {
+    expect(manifest.stacks[id].dependencies).toContain(id.replace(/-platform$/, "-cluster"));
+  });
+
+  test.each(["staging", "production"])("the %s edge is deployed after every platform stack of its environment", (env) => {
+    const platforms = EXPECTED.filter((id) => id.startsWith(`${env}-`) && id.endsWith("-platform"));
+    expect(manifest.stacks[`${env}-cloudflare-edge`].dependencies.sort()).toEqual(expect.arrayContaining(platforms.sort()));
+  });
+
+  test("bootstrap stacks keep local state and depend on nothing", () => {
+    for (const id of EXPECTED.filter((s) => s.endsWith("-bootstrap"))) {
+      const json = JSON.parse(fs.readFileSync(path.join(outdir, manifest.stacks[id].synthesizedStackPath), "utf8"));
+      expect(json.terraform.backend.local.path).toBe(`../../../terraform-state/${id}.tfstate`);
+      expect(manifest.stacks[id].dependencies).toEqual([]);
+    }
+  });
+
+  test("no stack relies on cdktf's automatic cross-stack outputs", () => {
+    for (const id of EXPECTED) {
+      const json = JSON.parse(fs.readFileSync(path.join(outdir, manifest.stacks[id].synthesizedStackPath), "utf8"));
+      for (const [name, output] of Object.entries<any>(json.output ?? {})) {
+        expect(name).toMatch(/^[a-z][a-z0-9_]*$/);
+        expect(output.description).toEqual(expect.any(String));
+        expect(output.sensitive ?? false).toBe(false);
+      }
+    }
+  });
+
+  test("every provider is pinned to an exact version and Terraform to >= 1.10", () => {
+    for (const id of EXPECTED) {
+      const json = JSON.parse(fs.readFileSync(path.join(outdir, manifest.stacks[id].synthesizedStackPath), "utf8"));
+      expect(json.terraform.required_version).toBe(">= 1.10.0");
+      for (const [name, provider] of Object.entries<any>(json.terraform.required_providers ?? {})) {
+        expect([name, provider.version]).toEqual([name, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
+      }
+    }
+  });
+
+  test("every stack has a formatted-HCL snapshot", () => {
+    const snapshotDir = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? snapshotDir(path.join(dir, entry.name)) : entry.name.endsWith(".snap") ? [path.join(dir, entry.name)] : [],
+      );
+    const snapshots = snapshotDir(__dirname).map((file) => fs.readFileSync(file, "utf8")).join("\n");
+    const missing = EXPECTED.filter((id) => !snapshots.includes(`${id} matches its formatted HCL snapshot`));
+    expect(missing).toEqual([]);
+  });
+});
