@@ -58,6 +58,9 @@ export function nativeStateStore(env: EnvironmentConfig, cloud: "aws" | "gcp" | 
   }
 }
 
+/** The region the s3 backend signs Spaces requests for. */
+const SPACES_SIGNING_REGION = "us-east-1";
+
 /** Which cloud's native store keeps a stack's state under `native` state. */
 function nativeOwner(cloud: CloudName, fallback: "aws" | "gcp" | "azure" | "digitalocean") {
   if (cloud === "aws" || cloud === "gcp" || cloud === "azure") return cloud;
@@ -95,7 +98,10 @@ export function resolveBackend(env: EnvironmentConfig, cloud: CloudName, layer: 
         const store = nativeStateStore(env, "azure") as { resourceGroupName: string; storageAccountName: string; containerName: string };
         return { type: "azurerm", ...store, key: `${id}.tfstate`, subscriptionId: env.clouds.azure?.subscriptionId, tenantId: env.clouds.azure?.tenantId };
       }
-      return { type: "s3", ...(nativeStateStore(env, "digitalocean") as { bucket: string; region: string; endpoint: string }), key: `${id}.tfstate` };
+      // Spaces takes the bucket's region from the endpoint; requests are signed for us-east-1, as
+      // DigitalOcean documents for the s3 backend.
+      const spaces = nativeStateStore(env, "digitalocean");
+      return { type: "s3", bucket: spaces.bucket, endpoint: spaces.endpoint, region: SPACES_SIGNING_REGION, key: `${id}.tfstate` };
     }
   }
 }
@@ -135,7 +141,8 @@ export function applyBackend(stack: TerraformStack, backend: ResolvedBackend): v
         bucket: backend.bucket,
         key: backend.key,
         region: backend.region,
-        encrypt: true,
+        // S3-compatible stores (Spaces) encrypt at rest themselves; DigitalOcean's backend guide sends no SSE header.
+        encrypt: backend.endpoint ? undefined : true,
         kmsKeyId: backend.kmsKeyId,
         ...s3CompatibleSettings(backend.endpoint),
       });
@@ -201,4 +208,10 @@ export function remoteStateFor(scope: Construct, id: string, backend: ResolvedBa
         defaults,
       });
   }
+}
+
+/** True when some stack of the environment keeps its state in the DigitalOcean Spaces store. */
+export function usesDigitalOceanStateStore(env: EnvironmentConfig): boolean {
+  const clouds: CloudName[] = ["aws", "gcp", "azure", "digitalocean", "cloudflare"];
+  return clouds.some((cloud) => (cloud === "cloudflare" ? env.cloudflare : env.clouds[cloud]) && nativeStoreOwner(env, cloud) === "digitalocean");
 }

@@ -101,3 +101,8 @@ export const EdgeContract = new Contract("edge", {
   api_hostname: { type: "string", description: "Host name of the API load balancer", default: "pending" },
   pool_ids: { type: "list", description: "Load-balancer pool ids, one per cluster, in failover order", default: [] },
 });
+
+export const DigitalOceanDataContract = DataContract.extend("digitalocean-data", {
+  postgres_replica_endpoint: { type: "string", description: "Private host name of the PostgreSQL read replica (empty without one)", default: "" },
+  database_cluster_ids: { type: "list", description: "Ids of the managed database clusters (`doctl databases connection <id>` shows credentials to those allowed)", default: [] },
+});
