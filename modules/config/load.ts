@@ -48,7 +48,12 @@ function claimedRanges(env: EnvironmentConfig): { path: string; cidr: string }[]
     add("clouds.gcp.cluster.masterCidr", gcp.cluster.masterCidr);
     add("clouds.gcp.data.mongodbAtlas.cidr", gcp.data.mongodbAtlas?.cidr);
   }
-  add("clouds.azure.network.cidr", env.clouds.azure?.network.cidr);
+  const azure = env.clouds.azure;
+  if (azure) {
+    add("clouds.azure.network.cidr", azure.network.cidr);
+    add("clouds.azure.network.podCidr", azure.network.podCidr);
+    add("clouds.azure.network.serviceCidr", azure.network.serviceCidr);
+  }
   add("clouds.digitalocean.network.cidr", env.clouds.digitalocean?.network.cidr);
   return ranges;
 }
@@ -68,6 +73,10 @@ function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
         });
       }
     }
+  }
+  const azure = env.clouds.azure;
+  if (azure && azure.data.cosmosMongo.secondaryLocation === azure.location) {
+    problems.push({ path: `${env.name}.clouds.azure.data.cosmosMongo.secondaryLocation`, message: `must differ from the primary location ${azure.location}` });
   }
   const cf = env.cloudflare;
   if (cf?.parentZone && !env.domain.endsWith(`.${cf.parentZone}`)) {

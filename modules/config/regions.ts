@@ -12,7 +12,7 @@ export const GCP_REGIONS = [
 ] as const;
 
 export const AZURE_REGIONS = [
-  "eastus", "eastus2", "centralus", "westus2", "westus3", "canadacentral",
+  "eastus", "eastus2", "centralus", "westus", "westus2", "westus3", "canadacentral",
   "northeurope", "westeurope", "uksouth", "swedencentral",
   "southeastasia", "japaneast", "australiaeast",
 ] as const;

@@ -37,6 +37,20 @@ export const GcpNetworkContract = NetworkContract.extend("gcp-network", {
   pods_cidr: { type: "string", description: "CIDR of the pods range (clients of the data services)", default: "10.0.0.0/16" },
 });
 
+export const AzureNetworkContract = NetworkContract.extend("azure-network", {
+  resource_group_name: { type: "string", description: "Resource group of the environment's Azure resources", default: "pending" },
+  nodes_subnet_id: { type: "string", description: "Subnet of the AKS nodes (egress through the NAT gateway)", default: "pending" },
+  appgw_subnet_id: { type: "string", description: "Subnet of the Application Gateway", default: "pending" },
+  endpoints_subnet_id: { type: "string", description: "Subnet of the private endpoints", default: "pending" },
+  postgres_subnet_id: { type: "string", description: "Subnet delegated to PostgreSQL Flexible Server", default: "pending" },
+  postgres_dns_zone_id: { type: "string", description: "Private DNS zone of PostgreSQL Flexible Server", default: "pending" },
+  mongo_dns_zone_id: { type: "string", description: "Private DNS zone privatelink.mongo.cosmos.azure.com", default: "pending" },
+  redis_dns_zone_id: { type: "string", description: "Private DNS zone privatelink.redis.cache.windows.net", default: "pending" },
+  vault_dns_zone_id: { type: "string", description: "Private DNS zone privatelink.vaultcore.azure.net", default: "pending" },
+  blob_dns_zone_id: { type: "string", description: "Private DNS zone privatelink.blob.core.windows.net", default: "pending" },
+  nat_public_ip: { type: "string", description: "Public egress address of the AKS nodes (for allowlists elsewhere)", default: "" },
+});
+
 /** What every cluster stack publishes. */
 export const ClusterContract = new Contract("cluster", {
   cluster_name: { type: "string", description: "Name of the Kubernetes cluster", default: "pending" },

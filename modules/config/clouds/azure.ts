@@ -13,7 +13,12 @@ export const AzureConfig = z
     tenantId: z.string().guid({ message: "must be a tenant id (UUID)" }),
     network: z
       .object({
+        /** The VNet: nodes, Application Gateway, private endpoints and the PostgreSQL subnet are carved from it. */
         cidr: networkCidr(8, 20),
+        /** Pod range of Azure CNI overlay (not routed in the VNet). @default 100.64.0.0/16 */
+        podCidr: networkCidr(8, 20).default("100.64.0.0/16"),
+        /** Kubernetes service range. @default 100.65.0.0/16 */
+        serviceCidr: networkCidr(8, 24).default("100.65.0.0/16"),
       })
       .strict(),
     cluster: z
@@ -29,13 +34,49 @@ export const AzureConfig = z
         userPool: z
           .object({ vmSize: VmSize.default("Standard_D2s_v3"), scaling: Autoscaling })
           .strict(),
+        /** AKS upgrades itself on this channel. */
+        upgradeChannel: z.enum(["patch", "stable", "rapid", "node-image"]).default("patch"),
+        /** Weekly window for automatic upgrades (UTC). */
+        maintenance: z
+          .object({
+            day: z.enum(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]).default("Sunday"),
+            startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "must be a time HH:MM (UTC)" }).default("04:00"),
+            durationHours: z.number().int().min(4).max(24).default(4),
+          })
+          .strict()
+          .prefault({}),
+        /** Log Analytics retention of control-plane and container logs. */
+        logRetentionDays: z.number().int().min(30).max(730).default(90),
       })
       .strict(),
     data: z
       .object({
         role: DataRole.default("backup"),
+        postgres: z
+          .object({
+            version: z.enum(["14", "15", "16", "17"]).default("16"),
+            /** @default GP_Standard_D2ds_v5 in production, B_Standard_B1ms elsewhere */
+            skuName: z.string().regex(/^(B|GP|MO)_Standard_[A-Za-z0-9_]+$/, { message: "must be a Flexible Server SKU such as GP_Standard_D2ds_v5" }).optional(),
+            storageMb: z.number().int().min(32768).default(65536),
+            /** @default 35 in production, 7 elsewhere */
+            backupRetentionDays: z.number().int().min(7).max(35).optional(),
+          })
+          .strict()
+          .prefault({}),
+        cosmosMongo: z
+          .object({
+            enabled: z.boolean().default(true),
+            serverVersion: z.enum(["4.2", "5.0", "6.0", "7.0"]).default("7.0"),
+            /** Second region (production). @default westus, eastus's pair */
+            secondaryLocation: z.enum(AZURE_REGIONS).optional(),
+          })
+          .strict()
+          .prefault({}),
+        redis: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
+        /** Networks (the deploy runner) allowed to reach the data Key Vault besides its private endpoint. @default [] */
+        keyVaultAllowlist: z.array(AllowlistCidr).default([]),
       })
-      .passthrough()
+      .strict()
       .prefault({}),
     state: StateBackend.optional(),
   })

@@ -1,0 +1,198 @@
+/**
+ * The Azure network of an environment: a resource group, a VNet carved into subnets for AKS nodes,
+ * the Application Gateway, private endpoints and the delegated PostgreSQL subnet; an NSG on every
+ * subnet; a NAT gateway for the nodes' egress (no default outbound access anywhere); private DNS
+ * zones for PostgreSQL and every private-endpoint service, linked to the VNet.
+ */
+import { NatGateway } from "@cdktf/provider-azurerm/lib/nat-gateway";
+import { NatGatewayPublicIpAssociation } from "@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association";
+import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
+import { NetworkSecurityRule, NetworkSecurityRuleConfig } from "@cdktf/provider-azurerm/lib/network-security-rule";
+import { PrivateDnsZone } from "@cdktf/provider-azurerm/lib/private-dns-zone";
+import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link";
+import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
+import { SubnetNatGatewayAssociation } from "@cdktf/provider-azurerm/lib/subnet-nat-gateway-association";
+import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
+import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
+import { Construct } from "constructs";
+import { Netmask } from "netmask";
+import { carveSubnets } from "../../modules/cidr";
+
+/** Private DNS zones of the private-endpoint services, by service. */
+export const PRIVATE_LINK_ZONES = {
+  mongo: "privatelink.mongo.cosmos.azure.com",
+  redis: "privatelink.redis.cache.windows.net",
+  vault: "privatelink.vaultcore.azure.net",
+  blob: "privatelink.blob.core.windows.net",
+} as const;
+export type PrivateLinkService = keyof typeof PRIVATE_LINK_ZONES;
+
+/** Ports the clusters' public ingress serves: HTTPS for the edge (full strict TLS), 15443 for the mesh's east-west gateway. */
+export const INGRESS_PORTS = ["443", "15443"];
+
+/** Properties for {@link VnetNetwork}. */
+export interface VnetNetworkProps {
+  /** `<project>-<env>`: prefix of every name. */
+  readonly namePrefix: string;
+  readonly location: string;
+  readonly cidr: string;
+  /** Refuse to destroy the resource group and VNet. @default false */
+  readonly preventDestroy?: boolean;
+}
+
+type SubnetName = "nodes" | "appgw" | "endpoints" | "postgres";
+/** One inbound rule, before the NSG it belongs to is known. */
+type Rule = Omit<NetworkSecurityRuleConfig, "networkSecurityGroupName" | "resourceGroupName">;
+
+export class VnetNetwork extends Construct {
+  readonly resourceGroup: ResourceGroup;
+  readonly vnet: VirtualNetwork;
+  readonly subnets: Record<SubnetName, Subnet>;
+  readonly subnetCidrs: Record<SubnetName, string>;
+  readonly postgresDnsZone: PrivateDnsZone;
+  readonly privateLinkZones: Record<PrivateLinkService, PrivateDnsZone>;
+  readonly natPublicIp: PublicIp;
+
+  constructor(scope: Construct, id: string, props: VnetNetworkProps) {
+    super(scope, id);
+    const prefix = new Netmask(props.cidr).bitmask;
+    // Nodes get a quarter of the VNet (pods live on the overlay, not in it); the rest are /24s.
+    const plan = carveSubnets(props.cidr, [
+      { name: "nodes", newBits: 2, count: 1 },
+      { name: "appgw", newBits: 24 - prefix, count: 1 },
+      { name: "endpoints", newBits: 24 - prefix, count: 1 },
+      { name: "postgres", newBits: 24 - prefix, count: 1 },
+    ]);
+    this.subnetCidrs = { nodes: plan.nodes[0], appgw: plan.appgw[0], endpoints: plan.endpoints[0], postgres: plan.postgres[0] };
+    const lifecycle = props.preventDestroy ? { preventDestroy: true } : undefined;
+
+    this.resourceGroup = new ResourceGroup(this, "resource-group", { name: props.namePrefix, location: props.location, lifecycle });
+    const rg = this.resourceGroup.name;
+    this.vnet = new VirtualNetwork(this, "vnet", {
+      name: `${props.namePrefix}-vnet`,
+      resourceGroupName: rg,
+      location: props.location,
+      addressSpace: [props.cidr],
+      lifecycle,
+    });
+
+    const subnet = (name: SubnetName, extra: Partial<ConstructorParameters<typeof Subnet>[2]> = {}) =>
+      new Subnet(this, `${name}-subnet`, {
+        name: `${props.namePrefix}-${name}`,
+        resourceGroupName: rg,
+        virtualNetworkName: this.vnet.name,
+        addressPrefixes: [this.subnetCidrs[name]],
+        defaultOutboundAccessEnabled: false,
+        ...extra,
+      });
+    this.subnets = {
+      nodes: subnet("nodes"),
+      appgw: subnet("appgw"),
+      endpoints: subnet("endpoints", { privateEndpointNetworkPolicies: "Enabled" }),
+      postgres: subnet("postgres", {
+        delegation: [
+          {
+            name: "postgres-flexible",
+            serviceDelegation: { name: "Microsoft.DBforPostgreSQL/flexibleServers", actions: ["Microsoft.Network/virtualNetworks/subnets/join/action"] },
+          },
+        ],
+      }),
+    };
+
+    const rules: Record<SubnetName, Rule[]> = {
+      nodes: [
+        allow(100, "ingress-from-internet", "Internet", INGRESS_PORTS, "The ingress and east-west gateways' load balancers (Cloudflare, other clusters)"),
+        allow(110, "azure-load-balancer", "AzureLoadBalancer", ["*"], "Load balancer health probes"),
+        allow(120, "vnet", "VirtualNetwork", ["*"], "Nodes, Application Gateway and control plane inside the VNet"),
+      ],
+      appgw: [
+        allow(100, "gateway-manager", "GatewayManager", ["65200-65535"], "Application Gateway v2 infrastructure (required)"),
+        allow(110, "azure-load-balancer", "AzureLoadBalancer", ["*"], "Load balancer health probes"),
+        allow(120, "https-from-internet", "Internet", ["443"], "Public HTTPS listeners"),
+      ],
+      endpoints: [allow(100, "vnet", "VirtualNetwork", ["443", "6380", "10255"], "Clients in the VNet to Key Vault, storage, Redis (TLS) and Cosmos DB")],
+      postgres: [allow(100, "postgres-from-nodes", this.subnetCidrs.nodes, ["5432"], "PostgreSQL from the AKS nodes only")],
+    };
+    for (const name of Object.keys(this.subnets) as SubnetName[]) {
+      const nsg = new NetworkSecurityGroup(this, `${name}-nsg`, {
+        name: `${props.namePrefix}-${name}-nsg`,
+        resourceGroupName: rg,
+        location: props.location,
+      });
+      // Separate rule resources: the inline `security_rule` list is all-or-nothing in Terraform.
+      for (const rule of [...rules[name], deny(4096, "deny-all-inbound", "Everything not allowed above")]) {
+        new NetworkSecurityRule(this, `${name}-${rule.name}`, { ...rule, networkSecurityGroupName: nsg.name, resourceGroupName: rg });
+      }
+      new SubnetNetworkSecurityGroupAssociation(this, `${name}-nsg-association`, { subnetId: this.subnets[name].id, networkSecurityGroupId: nsg.id });
+    }
+
+    this.natPublicIp = new PublicIp(this, "nat-ip", {
+      name: `${props.namePrefix}-nat-ip`,
+      resourceGroupName: rg,
+      location: props.location,
+      allocationMethod: "Static",
+      sku: "Standard",
+      zones: ["1", "2", "3"],
+    });
+    const nat = new NatGateway(this, "nat", {
+      name: `${props.namePrefix}-nat`,
+      resourceGroupName: rg,
+      location: props.location,
+      skuName: "Standard",
+      idleTimeoutInMinutes: 10,
+    });
+    new NatGatewayPublicIpAssociation(this, "nat-ip-association", { natGatewayId: nat.id, publicIpAddressId: this.natPublicIp.id });
+    new SubnetNatGatewayAssociation(this, "nodes-nat", { subnetId: this.subnets.nodes.id, natGatewayId: nat.id });
+
+    const zone = (key: string, name: string) => {
+      const z = new PrivateDnsZone(this, `${key}-zone`, { name, resourceGroupName: rg });
+      new PrivateDnsZoneVirtualNetworkLink(this, `${key}-zone-link`, {
+        name: `${props.namePrefix}-${key}`,
+        resourceGroupName: rg,
+        privateDnsZoneName: z.name,
+        virtualNetworkId: this.vnet.id,
+        registrationEnabled: false,
+      });
+      return z;
+    };
+    this.postgresDnsZone = zone("postgres", `${props.namePrefix}.private.postgres.database.azure.com`);
+    this.privateLinkZones = {
+      mongo: zone("mongo", PRIVATE_LINK_ZONES.mongo),
+      redis: zone("redis", PRIVATE_LINK_ZONES.redis),
+      vault: zone("vault", PRIVATE_LINK_ZONES.vault),
+      blob: zone("blob", PRIVATE_LINK_ZONES.blob),
+    };
+  }
+}
+
+function allow(priority: number, name: string, source: string, ports: string[], description: string): Rule {
+  return {
+    name: `allow-${name}`,
+    priority,
+    direction: "Inbound",
+    access: "Allow",
+    protocol: "Tcp",
+    sourceAddressPrefix: source,
+    sourcePortRange: "*",
+    destinationAddressPrefix: "*",
+    ...(ports.length === 1 ? { destinationPortRange: ports[0] } : { destinationPortRanges: ports }),
+    description,
+  };
+}
+
+function deny(priority: number, name: string, description: string): Rule {
+  return {
+    name,
+    priority,
+    direction: "Inbound",
+    access: "Deny",
+    protocol: "*",
+    sourceAddressPrefix: "*",
+    sourcePortRange: "*",
+    destinationAddressPrefix: "*",
+    destinationPortRange: "*",
+    description,
+  };
+}
