@@ -21,6 +21,7 @@ const EXPECTED = [
   "staging-cloudflare-edge",
   ...layersOf("production", "aws", ["bootstrap", "network", "cluster", "data", "platform"]),
   ...layersOf("production", "gcp", ["bootstrap", "network", "cluster", "data", "platform"]),
+  ...layersOf("production", "azure", ["bootstrap", "network", "cluster", "data", "platform"]),
   // DigitalOcean has no state store of its own to bootstrap unless `native` state falls back to Spaces.
   ...layersOf("production", "digitalocean", ["network", "cluster", "data", "platform"]),
   "production-cloudflare-edge",

@@ -120,8 +120,8 @@ describe("the API load balancer", () => {
     const lb = onlyResource(prod, "cloudflare_load_balancer");
     expect(lb).toMatchObject({ name: "api.addtocloud.tech", proxied: true, steering_policy: "off" });
     const key = (cloud: string) => Object.keys(resourcesOf(prod, "cloudflare_load_balancer_pool")).find((k) => k.startsWith(`api_${cloud}-pool_`));
-    // Production's clusters in the default order: AWS, GCP, (Azure when it lands), DigitalOcean.
-    const ids = ["aws", "gcp", "digitalocean"].map((cloud) => `\${cloudflare_load_balancer_pool.${key(cloud)}.id}`);
+    // Production's clusters in the default order: AWS, GCP, Azure, DigitalOcean.
+    const ids = ["aws", "gcp", "azure", "digitalocean"].map((cloud) => `\${cloudflare_load_balancer_pool.${key(cloud)}.id}`);
     expect(lb.default_pools).toEqual(ids);
     expect(lb.fallback_pool).toBe(ids[ids.length - 1]);
   });
