@@ -85,7 +85,7 @@ for (let i = 0; i < synthRuns; i++) {
   }
   synth.push({ ...run, stacks });
 }
-results.synth = { ...summary(synth), stacks: synth[0]?.stacks, targetSeconds: 1.5, targetMb: 300 };
+if (synthRuns > 0) results.synth = { ...summary(synth), stacks: synth[0]?.stacks, targetSeconds: 1.5, targetMb: 300 };
 
 const tests = [];
 for (let i = 0; i < testRuns; i++) {
@@ -99,7 +99,7 @@ for (let i = 0; i < testRuns; i++) {
 if (testRuns > 0) results.tests = { ...summary(tests), targetSeconds: 60 };
 
 const fmt = (s) => `${s.medianSeconds.toFixed(2)} s median (max ${s.maxSeconds.toFixed(2)} s), peak ${s.medianPeakMb.toFixed(0)} MB median (max ${s.maxPeakMb.toFixed(0)} MB) over ${s.runs} run(s)`;
-console.log(`synth (${app}), ${results.synth.stacks} stacks: ${fmt(results.synth)}  [target <= 1.5 s, <= 300 MB]`);
+if (results.synth) console.log(`synth (${app}), ${results.synth.stacks} stacks: ${fmt(results.synth)}  [target <= 1.5 s, <= 300 MB]`);
 if (results.tests) console.log(`tests (npx jest): ${fmt(results.tests)}  [target <= 60 s]`);
 mkdirSync(dirname(jsonOut), { recursive: true });
 writeFileSync(jsonOut, JSON.stringify(results, null, 2) + "\n");

@@ -23,8 +23,24 @@ export function shippedEnvironment(name: string, mutate?: (input: EnvironmentInp
   return loadEnvironments([input])[0];
 }
 
-/** Builds environments into a fresh test App and indexes the stacks by id. */
+/** One build per environment object: a test file asks for several stacks of the same config. */
+const builds = new WeakMap<EnvironmentConfig, { app: App; stacks: Map<string, LayerStack> }>();
+
+/**
+ * Builds environments into a test App and indexes the stacks by id. A single environment is built
+ * once per config object (synthesizing a stack again gives the same output), several are built fresh.
+ */
 export function buildStacks(envs: readonly EnvironmentConfig[]): { app: App; stacks: Map<string, LayerStack> } {
+  if (envs.length === 1) {
+    const cached = builds.get(envs[0]);
+    if (cached) return cached;
+  }
+  const built = buildFresh(envs);
+  if (envs.length === 1) builds.set(envs[0], built);
+  return built;
+}
+
+function buildFresh(envs: readonly EnvironmentConfig[]): { app: App; stacks: Map<string, LayerStack> } {
   const app = Testing.app();
   const stacks = new Map<string, LayerStack>();
   for (const env of envs) for (const stack of buildEnvironment(app, env)) stacks.set(stack.node.id, stack);
