@@ -79,6 +79,7 @@ export const AzureClusterContract = ClusterContract.extend("azure-cluster", {
   cluster_id: { type: "string", description: "Azure resource id of the AKS cluster", default: "pending" },
   kubelet_identity_object_id: { type: "string", description: "Object id of the kubelet managed identity", default: "00000000-0000-0000-0000-000000000000" },
   tenant_id: { type: "string", description: "Entra ID tenant of the cluster's RBAC", default: "00000000-0000-0000-0000-000000000000" },
+  egress_ip: { type: "string", description: "Public address the cluster's outbound traffic leaves from (the NAT gateway)", default: "192.0.2.1" },
 });
 
 export const DigitalOceanClusterContract = ClusterContract.extend("digitalocean-cluster", {

@@ -142,6 +142,7 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, azure: AzureConf
     cluster_id: cluster.id,
     kubelet_identity_object_id: cluster.kubeletIdentity.objectId,
     tenant_id: azure.tenantId,
+    egress_ip: network.nat_public_ip,
   });
   return stack;
 }

@@ -4,6 +4,8 @@
  * the synthesized files or the state.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AzureWorkloadIdentity } from "../../constructs/azure/workload-identity";
+import { azureProvider } from "../../constructs/azure/provider";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { Construct } from "constructs";
 import { AwsWorkloadIdentity } from "../../constructs/aws/workload-identity";
@@ -12,6 +14,7 @@ import type { WorkloadIdentity } from "../../constructs/kubernetes/platform-cont
 import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/environment";
 import { AwsClusterContract, AzureClusterContract, DigitalOceanClusterContract, GcpClusterContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
+import { compactName } from "../../modules/naming";
 
 /** An exec credential plugin invocation (client.authentication.k8s.io/v1beta1). */
 export interface ExecCredential {
@@ -89,14 +92,26 @@ export function connectCluster(stack: LayerStack, env: EnvironmentConfig, cloud:
       };
     }
     case "azure": {
+      const azure = env.clouds.azure!;
+      azureProvider(stack, azure);
       const c = stack.read(AzureClusterContract, clusterStack);
       return {
         clusterName: c.cluster_name,
         endpoint: c.cluster_endpoint,
         caCertificate: c.cluster_ca_certificate,
-        region: env.clouds.azure!.location,
+        region: azure.location,
         exec: { apiVersion: V1BETA1, command: "kubelogin", args: ["get-token", "--login", "azurecli", "--server-id", AKS_AAD_SERVER_APP_ID] },
-        identity: new NoCloudIdentity(),
+        identity: new AzureWorkloadIdentity(stack, "workload-identity", {
+          clusterName: c.cluster_name,
+          resourceGroupName: c.resource_group_name,
+          location: azure.location,
+          tenantId: c.tenant_id,
+          oidcIssuerUrl: c.oidc_issuer_url,
+          egressIp: c.egress_ip,
+          allowedIps: azure.data.keyVaultAllowlist,
+          unsealVaultName: compactName(env, ["unseal"], 24),
+          preventDestroy: stack.production,
+        }),
       };
     }
     case "digitalocean": {

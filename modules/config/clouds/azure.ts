@@ -73,7 +73,7 @@ export const AzureConfig = z
           .strict()
           .prefault({}),
         redis: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
-        /** Networks (the deploy runner) allowed to reach the data Key Vault besides its private endpoint. @default [] */
+        /** Networks (the deploy runner) allowed to reach the Key Vaults (data secrets, Vault unseal key) besides the VNet. @default [] */
         keyVaultAllowlist: z.array(AllowlistCidr).default([]),
       })
       .strict()

@@ -1,0 +1,129 @@
+/**
+ * AKS workload identity for the platform add-ons: each add-on that calls Azure APIs gets its own
+ * user-assigned identity, trusted only for its Kubernetes service account through a federated
+ * credential on the cluster's OIDC issuer, with only the roles it needs. Made on first use.
+ * Vault's unseal key is an HSM key in a Key Vault of its own, reachable only from the cluster's
+ * egress address and the allowlisted deploy networks.
+ */
+import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";
+import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
+import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
+import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
+import { Construct } from "constructs";
+import type { CloudRole, VaultSeal, WorkloadIdentity } from "../kubernetes/platform-context";
+
+/** Properties for {@link AzureWorkloadIdentity}. */
+export interface AzureWorkloadIdentityProps {
+  readonly clusterName: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly tenantId: string;
+  readonly oidcIssuerUrl: string;
+  /** Public egress address of the cluster (the NAT gateway), admitted by the unseal Key Vault. */
+  readonly egressIp: string;
+  /** Deploy networks admitted by the unseal Key Vault (to create the key). */
+  readonly allowedIps: readonly string[];
+  /** 3-24 characters, globally unique. */
+  readonly unsealVaultName: string;
+  /** @default false */
+  readonly preventDestroy?: boolean;
+}
+
+const UNSEAL_KEY = "vault-unseal";
+
+export class AzureWorkloadIdentity extends Construct implements WorkloadIdentity {
+  private readonly identities = new Map<string, UserAssignedIdentity>();
+  private unseal?: { vault: KeyVault; key: KeyVaultKey };
+
+  constructor(scope: Construct, id: string, private readonly props: AzureWorkloadIdentityProps) {
+    super(scope, id);
+  }
+
+  serviceAccountAnnotations(role: CloudRole, namespace: string, name: string): Record<string, string> {
+    return { "azure.workload.identity/client-id": this.identityFor(role, namespace, name).clientId };
+  }
+
+  podLabels(): Record<string, string> {
+    return { "azure.workload.identity/use": "true" };
+  }
+
+  vaultSeal(): VaultSeal {
+    this.unsealKey();
+    return { type: "azurekeyvault", tenantId: this.props.tenantId, vaultName: this.props.unsealVaultName, keyName: UNSEAL_KEY };
+  }
+
+  private unsealKey(): { vault: KeyVault; key: KeyVaultKey } {
+    if (this.unseal) return this.unseal;
+    const p = this.props;
+    const vault = new KeyVault(this, "unseal-vault", {
+      name: p.unsealVaultName,
+      resourceGroupName: p.resourceGroupName,
+      location: p.location,
+      tenantId: p.tenantId,
+      skuName: "premium",
+      rbacAuthorizationEnabled: true,
+      purgeProtectionEnabled: true,
+      softDeleteRetentionDays: 90,
+      publicNetworkAccessEnabled: true,
+      networkAcls: { defaultAction: "Deny", bypass: "None", ipRules: [p.egressIp, ...p.allowedIps] },
+      lifecycle: p.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+    const client = new DataAzurermClientConfig(this, "client", {});
+    const creator = new RoleAssignment(this, "deployer-crypto-officer", {
+      scope: vault.id,
+      roleDefinitionName: "Key Vault Crypto Officer",
+      principalId: client.objectId,
+      description: "The identity that deploys this stack creates Vault's unseal key",
+    });
+    const key = new KeyVaultKey(this, "unseal-key", {
+      name: UNSEAL_KEY,
+      keyVaultId: vault.id,
+      keyType: "RSA-HSM",
+      keySize: 3072,
+      keyOpts: ["wrapKey", "unwrapKey"],
+      dependsOn: [creator],
+      lifecycle: p.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+    this.unseal = { vault, key };
+    return this.unseal;
+  }
+
+  private identityFor(role: CloudRole, namespace: string, name: string): UserAssignedIdentity {
+    const key = `${role}/${namespace}/${name}`;
+    let identity = this.identities.get(key);
+    if (identity) return identity;
+    const p = this.props;
+    identity = new UserAssignedIdentity(this, role, {
+      name: `${p.clusterName}-${role}`,
+      resourceGroupName: p.resourceGroupName,
+      location: p.location,
+    });
+    new FederatedIdentityCredential(this, `${role}-federation`, {
+      name: `${namespace}-${name}`,
+      resourceGroupName: p.resourceGroupName,
+      parentId: identity.id,
+      issuer: p.oidcIssuerUrl,
+      subject: `system:serviceaccount:${namespace}:${name}`,
+      audience: ["api://AzureADTokenExchange"],
+    });
+    switch (role) {
+      case "vault-unseal": {
+        const { key: unsealKey } = this.unsealKey();
+        new RoleAssignment(this, `${role}-key-user`, {
+          scope: unsealKey.resourceVersionlessId,
+          roleDefinitionName: "Key Vault Crypto User",
+          principalId: identity.principalId,
+          principalType: "ServicePrincipal",
+          description: `Vault on ${p.clusterName} wraps and unwraps its root key`,
+        });
+        break;
+      }
+      default:
+        throw new Error(`AzureWorkloadIdentity: no Azure roles are defined for '${role}'`);
+    }
+    this.identities.set(key, identity);
+    return identity;
+  }
+}
