@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { AzureClusterContract, DigitalOceanClusterContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
 import { buildPlatformStack } from "../../stacks/platform";
-import { resourcesOf, shippedEnvironment, stackOf, synthJson, TerraformJson } from "../support/synth";
+import { onlyResource, resourcesOf, shippedEnvironment, stackOf, synthJson, TerraformJson } from "../support/synth";
 
 const production = shippedEnvironment("production");
 const staging = shippedEnvironment("staging");
@@ -88,6 +88,27 @@ describe("production values", () => {
     expect(prod.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toMatch(/aws_iam_role\./);
     expect(values(stagingAws, "vault").server.ha.replicas).toBe(1);
     expect(values(prodGcp, "vault").server.ha.raft.config).toContain('seal "gcpckms"');
+  });
+
+  test("on AKS, Vault unseals with a Key Vault HSM key through a federated identity of its service account only", () => {
+    const prodAzure = synth(production, "azure");
+    const vault = values(prodAzure, "vault").server;
+    expect(vault.ha.raft.config).toContain('seal "azurekeyvault"');
+    expect(vault.extraLabels).toEqual({ "azure.workload.identity/use": "true" });
+    expect(vault.serviceAccount.annotations["azure.workload.identity/client-id"]).toMatch(/^\$\{azurerm_user_assigned_identity\.[\w-]+\.client_id\}$/);
+    expect(onlyResource(prodAzure, "azurerm_federated_identity_credential")).toMatchObject({
+      subject: "system:serviceaccount:vault:vault",
+      issuer: "${data.terraform_remote_state.azure_cluster.outputs.oidc_issuer_url}",
+      audience: ["api://AzureADTokenExchange"],
+    });
+    const keyUser = Object.values(resourcesOf(prodAzure, "azurerm_role_assignment")).find((r: any) => r.role_definition_name === "Key Vault Crypto User");
+    expect(keyUser.scope).toMatch(/^\$\{azurerm_key_vault_key\.[\w-]+\.resource_versionless_id\}$/);
+    expect(onlyResource(prodAzure, "azurerm_key_vault")).toMatchObject({
+      purge_protection_enabled: true,
+      network_acls: { default_action: "Deny", ip_rules: ["${data.terraform_remote_state.azure_cluster.outputs.egress_ip}"] },
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(onlyResource(prodAzure, "azurerm_key_vault_key").key_type).toBe("RSA-HSM");
   });
 
   test("Prometheus keeps 30 days in production and 7 in staging; clusters other than the hub remote-write to it", () => {
