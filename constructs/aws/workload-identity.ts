@@ -70,6 +70,8 @@ export class AwsWorkloadIdentity extends Construct implements WorkloadIdentity {
         ];
       case "vault-unseal":
         return [{ Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"], Resource: [this.vaultKey().arn] }];
+      case "aws-load-balancer-controller":
+        return loadBalancerControllerStatements(cluster);
       default:
         throw new Error(`AwsWorkloadIdentity: no IAM permissions are defined for '${role}'`);
     }
@@ -89,4 +91,83 @@ export class AwsWorkloadIdentity extends Construct implements WorkloadIdentity {
     }
     return existing;
   }
+}
+
+/**
+ * The AWS Load Balancer Controller's permissions for Network Load Balancers, after the upstream
+ * policy (docs/install/iam_policy.json) but without the ALB-only WAF, Shield and Cognito parts,
+ * and with every write limited to resources tagged `elbv2.k8s.aws/cluster=<this cluster>`.
+ */
+function loadBalancerControllerStatements(cluster: string): Record<string, unknown>[] {
+  const ownTag = { StringEquals: { "aws:ResourceTag/elbv2.k8s.aws/cluster": cluster } };
+  const tagsOnCreate = { StringEquals: { "aws:RequestTag/elbv2.k8s.aws/cluster": cluster } };
+  return [
+    {
+      Effect: "Allow",
+      Action: ["iam:CreateServiceLinkedRole"],
+      Resource: "*",
+      Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
+    },
+    {
+      Effect: "Allow",
+      Action: [
+        "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",
+        "ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+        "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags", "ec2:GetSecurityGroupsForVpc",
+        "ec2:DescribeIpamPools", "ec2:DescribeRouteTables",
+        "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes",
+        "elasticloadbalancing:DescribeListenerCertificates", "elasticloadbalancing:DescribeSSLPolicies",
+        "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetHealth",
+        "elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTrustStores",
+        "elasticloadbalancing:DescribeCapacityReservation",
+        "acm:ListCertificates", "acm:DescribeCertificate",
+      ],
+      Resource: "*",
+    },
+    // Security groups for the load balancers: created tagged, then changed only when tagged.
+    { Effect: "Allow", Action: ["ec2:CreateSecurityGroup"], Resource: "*" },
+    {
+      Effect: "Allow",
+      Action: ["ec2:CreateTags"],
+      Resource: "arn:aws:ec2:*:*:security-group/*",
+      Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup", "aws:RequestTag/elbv2.k8s.aws/cluster": cluster } },
+    },
+    {
+      Effect: "Allow",
+      Action: ["ec2:CreateTags", "ec2:DeleteTags", "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
+      Resource: "arn:aws:ec2:*:*:security-group/*",
+      Condition: ownTag,
+    },
+    // The node security group admits the load balancers' traffic (it is not tagged as the controller's).
+    { Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], Resource: "*" },
+    // Load balancers and target groups: created with the cluster tag, then managed only when tagged.
+    { Effect: "Allow", Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"], Resource: "*", Condition: tagsOnCreate },
+    {
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:AddTags"],
+      Resource: ["arn:aws:elasticloadbalancing:*:*:targetgroup/*/*", "arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*"],
+      Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"], "aws:RequestTag/elbv2.k8s.aws/cluster": cluster } },
+    },
+    {
+      Effect: "Allow",
+      Action: [
+        "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
+        "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType",
+        "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer",
+        "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup",
+        "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
+        "elasticloadbalancing:CreateListener", "elasticloadbalancing:ModifyListenerAttributes",
+      ],
+      Resource: ["arn:aws:elasticloadbalancing:*:*:targetgroup/*/*", "arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*"],
+      Condition: ownTag,
+    },
+    {
+      // Listeners carry no tags of their own; they belong to the load balancers above.
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+      Resource: "arn:aws:elasticloadbalancing:*:*:listener/net/*/*/*",
+    },
+  ];
 }

@@ -12,6 +12,7 @@ import { ConsulCatalog } from "./consul";
 import { Falco } from "./falco";
 import { Gatekeeper } from "./gatekeeper";
 import { IstioMesh } from "./istio";
+import { LoadBalancerController } from "./load-balancer-controller";
 import { ApplicationNamespaces } from "./network-policies";
 import { Logging, Monitoring, Tracing } from "./observability";
 import type { PlatformContext } from "./platform-context";
@@ -25,8 +26,13 @@ export class AddonCatalogue extends Construct {
   constructor(scope: Construct, id: string, ctx: PlatformContext, platform: PlatformConfig) {
     super(scope, id);
     const on = (name: Parameters<PlatformContext["isEnabled"]>[0]) => ctx.isEnabled(name);
+    const lbController = ctx.cloud === "aws" && on("aws-load-balancer-controller") ? new LoadBalancerController(this, "aws-load-balancer-controller", ctx) : undefined;
     if (on("istio")) {
-      this.mesh = new IstioMesh(this, "istio", ctx, { meshId: platform.mesh.meshId, trustDomain: platform.mesh.trustDomain ?? ctx.env.domain });
+      this.mesh = new IstioMesh(this, "istio", ctx, {
+        meshId: platform.mesh.meshId,
+        trustDomain: platform.mesh.trustDomain ?? ctx.env.domain,
+        loadBalancerController: lbController?.release,
+      });
     }
     if (on("cert-manager")) new CertManager(this, "cert-manager", ctx, { acmeEmail: platform.acmeEmail });
     if (on("api-gateway")) new ApiGateway(this, "api-gateway", ctx);

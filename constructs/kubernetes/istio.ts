@@ -12,6 +12,7 @@
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { Construct } from "constructs";
 import { CHARTS } from "./charts";
+import { CONTROLLER_NLB_ANNOTATIONS } from "./load-balancer-controller";
 import { ManifestBundle } from "./manifest-bundle";
 import { platformNamespace } from "./namespace";
 import { PinnedChart } from "./pinned-chart";
@@ -20,14 +21,19 @@ import type { PlatformContext } from "./platform-context";
 export const INGRESS_NAMESPACE = "istio-ingress";
 export const INGRESS_SERVICE = "istio-ingressgateway";
 
-/** Service annotations that make each cloud's load balancer public and fast to fail over. */
-function publicLoadBalancerAnnotations(cloud: PlatformContext["cloud"]): Record<string, string> {
+/**
+ * Service annotations that make each cloud's load balancer public and fast to fail over. On EKS the
+ * AWS Load Balancer Controller makes the NLB when it is installed, else the in-tree provider.
+ */
+function publicLoadBalancerAnnotations(cloud: PlatformContext["cloud"], awsController: boolean): Record<string, string> {
   switch (cloud) {
     case "aws":
-      return {
-        "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
-        "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
-      };
+      return awsController
+        ? { ...CONTROLLER_NLB_ANNOTATIONS }
+        : {
+            "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+            "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
+          };
     case "azure":
       return { "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/healthz/ready" };
     case "digitalocean":
@@ -41,6 +47,8 @@ function publicLoadBalancerAnnotations(cloud: PlatformContext["cloud"]): Record<
 export interface IstioMeshProps {
   readonly meshId: string;
   readonly trustDomain: string;
+  /** The AWS Load Balancer Controller, when installed: the gateways' NLBs wait for it. */
+  readonly loadBalancerController?: Release;
 }
 
 export class IstioMesh extends Construct {
@@ -86,6 +94,8 @@ export class IstioMesh extends Construct {
       },
     }).release;
 
+    const controller = props.loadBalancerController ? [props.loadBalancerController] : [];
+    const lbAnnotations = publicLoadBalancerAnnotations(ctx.cloud, props.loadBalancerController !== undefined);
     const gatewayValues = (annotations: Record<string, string>, extra: Record<string, unknown> = {}) => ({
       autoscaling: { enabled: ctx.production, minReplicas: replicas, maxReplicas: ctx.production ? 6 : 1 },
       podDisruptionBudget: ctx.production ? { minAvailable: 1 } : undefined,
@@ -97,8 +107,8 @@ export class IstioMesh extends Construct {
       namespace: INGRESS_NAMESPACE,
       createNamespace: false,
       provider: ctx.helm,
-      dependsOn: [this.istiod, ingressNs],
-      values: { ...gatewayValues(publicLoadBalancerAnnotations(ctx.cloud)), labels: { istio: "ingressgateway" } },
+      dependsOn: [this.istiod, ingressNs, ...controller],
+      values: { ...gatewayValues(lbAnnotations), labels: { istio: "ingressgateway" } },
     }).release;
 
     const eastWest = new PinnedChart(this, "east-west-gateway", {
@@ -107,9 +117,9 @@ export class IstioMesh extends Construct {
       namespace: "istio-system",
       createNamespace: false,
       provider: ctx.helm,
-      dependsOn: [this.istiod],
+      dependsOn: [this.istiod, ...controller],
       values: {
-        ...gatewayValues(publicLoadBalancerAnnotations(ctx.cloud), {
+        ...gatewayValues(lbAnnotations, {
           ports: [
             { name: "status-port", port: 15021, targetPort: 15021 },
             { name: "tls", port: 15443, targetPort: 15443 },

@@ -66,6 +66,8 @@ export interface PlatformContext {
   readonly clusterName: string;
   /** Cloud region/location of the cluster. */
   readonly region: string;
+  /** The cluster's VPC, where a controller needs it (the AWS Load Balancer Controller). */
+  readonly vpcId?: string;
   readonly identity: WorkloadIdentity;
   readonly hub: ObservabilityHub;
   /** Istio cluster name of this cluster (distinct per cluster). */

@@ -66,6 +66,7 @@ export const AwsClusterContract = ClusterContract.extend("aws-cluster", {
   node_security_group_id: { type: "string", description: "Security group attached to every worker node", default: "sg-pending" },
   cluster_security_group_id: { type: "string", description: "Security group EKS created for the control plane and nodes", default: "sg-pending" },
   node_role_arn: { type: "string", description: "IAM role of the worker nodes", default: "arn:aws:iam::000000000000:role/pending" },
+  vpc_id: { type: "string", description: "VPC of the cluster (for controllers that cannot read it from instance metadata)", default: "vpc-pending" },
 });
 
 export const GcpClusterContract = ClusterContract.extend("gcp-cluster", {

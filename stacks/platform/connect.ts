@@ -30,6 +30,8 @@ export interface ClusterConnection {
   /** Base64-encoded PEM CA of the API server. */
   readonly caCertificate: string;
   readonly region: string;
+  /** The cluster's VPC id, where the cloud's controllers need it. */
+  readonly vpcId?: string;
   readonly exec: ExecCredential;
   readonly identity: WorkloadIdentity;
 }
@@ -62,6 +64,7 @@ export function connectCluster(stack: LayerStack, env: EnvironmentConfig, cloud:
         endpoint: c.cluster_endpoint,
         caCertificate: c.cluster_ca_certificate,
         region: aws.region,
+        vpcId: c.vpc_id,
         exec: { apiVersion: V1BETA1, command: "aws", args: ["eks", "get-token", "--cluster-name", c.cluster_name, "--region", aws.region, "--output", "json"] },
         identity: new AwsWorkloadIdentity(stack as Construct, "workload-identity", {
           clusterName: c.cluster_name,

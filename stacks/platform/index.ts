@@ -41,6 +41,7 @@ export function buildPlatformStack(scope: Construct, env: EnvironmentConfig, clo
     kubernetes,
     clusterName: cluster.clusterName,
     region: cluster.region,
+    vpcId: cluster.vpcId,
     identity: cluster.identity,
     hub: hubEndpoints(hubCloud, hubCloud === cloud),
     meshClusterName: meshClusterName(env, cloud),

@@ -16,6 +16,8 @@ export const ADDON_DEFAULTS = {
   falco: true,
   gatekeeper: true,
   autoscaling: true,
+  /** The AWS Load Balancer Controller (EKS only): NLBs for the gateways with IP targets. */
+  "aws-load-balancer-controller": true,
   "network-policies": true,
   rbac: true,
 } as const;
