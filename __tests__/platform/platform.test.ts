@@ -90,6 +90,26 @@ describe("production values", () => {
     expect(values(prodGcp, "vault").server.ha.raft.config).toContain('seal "gcpckms"');
   });
 
+  test("on EKS the AWS Load Balancer Controller makes the gateways' NLBs, under an IRSA role limited to this cluster's tagged resources", () => {
+    const controller = values(prodAws, "aws-load-balancer-controller");
+    expect(controller).toMatchObject({ clusterName: "${data.terraform_remote_state.aws_cluster.outputs.cluster_name}", vpcId: "${data.terraform_remote_state.aws_cluster.outputs.vpc_id}", enableServiceMutatorWebhook: false, replicaCount: 2 });
+    expect(controller.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toMatch(/aws_iam_role\./);
+    const gateway = release(prodAws, "istio-ingressgateway");
+    expect(gateway.depends_on).toEqual(expect.arrayContaining([expect.stringContaining("aws-load-balancer-controller")]));
+    const annotations = parse(gateway.values[0]).service.annotations;
+    expect(annotations).toMatchObject({ "service.beta.kubernetes.io/aws-load-balancer-type": "external", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" });
+    const policy = Object.values(resourcesOf(prodAws, "aws_iam_role_policy")).find((p: any) => String(p.name).endsWith("aws-load-balancer-controller")).policy as string;
+    expect(policy).toContain('"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"], "Resource" = "*", "Condition" = {"StringEquals" = {"aws:RequestTag/elbv2.k8s.aws/cluster" = data.terraform_remote_state.aws_cluster.outputs.cluster_name}}');
+    expect(policy).not.toMatch(/wafv2|shield|cognito/);
+    // Switched off, the gateways fall back to the in-tree NLB.
+    const without = shippedEnvironment("production", (input) => {
+      input.platform = { ...input.platform, addons: { "aws-load-balancer-controller": false } };
+    });
+    const fallback = synthJson(stackOf([without], "production-aws-platform"));
+    expect(releases(fallback).map((r) => r.name)).not.toContain("aws-load-balancer-controller");
+    expect(parse(release(fallback, "istio-ingressgateway").values[0]).service.annotations["service.beta.kubernetes.io/aws-load-balancer-type"]).toBe("nlb");
+  });
+
   test("on AKS, Vault unseals with a Key Vault HSM key through a federated identity of its service account only", () => {
     const prodAzure = synth(production, "azure");
     const vault = values(prodAzure, "vault").server;
