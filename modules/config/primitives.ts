@@ -57,6 +57,12 @@ export const Autoscaling = z
   });
 export type Autoscaling = z.infer<typeof Autoscaling>;
 
+/** Bounds of a pool that must never be empty (it runs the cluster's own system pods). */
+export const NonEmptyPoolScaling = Autoscaling.refine((value) => value.min >= 1, {
+  path: ["min"],
+  message: "must be at least 1: this pool runs the cluster's system pods",
+});
+
 /** Which copy of the platform's data a cloud holds (the seed: primary on AWS, replica on GCP, backup on Azure). */
 export const DataRole = z.enum(["primary", "replica", "backup"]);
 export type DataRole = z.infer<typeof DataRole>;

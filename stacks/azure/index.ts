@@ -119,7 +119,7 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, azure: AzureConf
     serviceCidr: azure.network.serviceCidr,
     apiServerAuthorizedCidrs: c.apiServerAuthorizedCidrs,
     adminGroupObjectIds: c.adminGroupObjectIds,
-    systemPool: { vmSize: c.systemPool.vmSize, minCount: Math.max(1, c.systemPool.scaling.min), maxCount: c.systemPool.scaling.max },
+    systemPool: { vmSize: c.systemPool.vmSize, minCount: c.systemPool.scaling.min, maxCount: c.systemPool.scaling.max },
     userPool: { vmSize: c.userPool.vmSize, minCount: c.userPool.scaling.min, maxCount: c.userPool.scaling.max },
     upgradeChannel: c.upgradeChannel,
     maintenanceDay: c.maintenance.day,

@@ -88,7 +88,7 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, d: DigitalOceanC
     kubernetesVersion: c.kubernetesVersion,
     ha: c.ha ?? stack.production,
     nodeSize: c.nodeSize,
-    minNodes: Math.max(1, c.scaling.min),
+    minNodes: c.scaling.min,
     maxNodes: c.scaling.max,
     apiAllowlist: c.apiAllowlist,
     registryIntegration: c.registryIntegration,

@@ -1,6 +1,6 @@
 /** The Azure section of an environment: the tertiary cloud, holding the backup databases. */
 import { z } from "zod";
-import { AllowlistCidr, Autoscaling, DataRole, KubernetesVersion, networkCidr } from "../primitives";
+import { AllowlistCidr, Autoscaling, DataRole, KubernetesVersion, NonEmptyPoolScaling, networkCidr } from "../primitives";
 import { AZURE_REGIONS } from "../regions";
 import { StateBackend } from "../state";
 
@@ -29,7 +29,7 @@ export const AzureConfig = z
         /** Entra ID groups that administer the cluster. */
         adminGroupObjectIds: z.array(z.string().guid()).default([]),
         systemPool: z
-          .object({ vmSize: VmSize.default("Standard_D2s_v3"), scaling: Autoscaling })
+          .object({ vmSize: VmSize.default("Standard_D2s_v3"), scaling: NonEmptyPoolScaling })
           .strict(),
         userPool: z
           .object({ vmSize: VmSize.default("Standard_D2s_v3"), scaling: Autoscaling })

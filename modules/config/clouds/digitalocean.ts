@@ -1,6 +1,6 @@
 /** The DigitalOcean section of an environment: the fourth cluster, its databases and Spaces. */
 import { z } from "zod";
-import { AllowlistCidr, Autoscaling, DataRole, KubernetesVersion, networkCidr } from "../primitives";
+import { AllowlistCidr, DataRole, KubernetesVersion, NonEmptyPoolScaling, networkCidr } from "../primitives";
 import { DIGITALOCEAN_REGIONS } from "../regions";
 import { StateBackend } from "../state";
 
@@ -30,8 +30,8 @@ export const DigitalOceanConfig = z
         /** Kubernetes minor version; the newest patch of it is used. @default the newest DOKS offers */
         kubernetesVersion: KubernetesVersion.optional(),
         nodeSize: SizeSlug.default("s-4vcpu-8gb"),
-        /** The node pool autoscales between min and max (DOKS starts it at min). */
-        scaling: Autoscaling,
+        /** The node pool autoscales between min and max (DOKS starts it at min); it is the only pool, so min >= 1. */
+        scaling: NonEmptyPoolScaling,
         /** Highly available control plane. @default true in production */
         ha: z.boolean().optional(),
         /**
