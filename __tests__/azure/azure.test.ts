@@ -151,9 +151,18 @@ describe("cluster", () => {
     expect(aks).toMatchObject({ automatic_upgrade_channel: "patch", node_os_upgrade_channel: "NodeImage", sku_tier: "Standard" });
     expect(aks.maintenance_window_auto_upgrade).toMatchObject({ frequency: "Weekly", day_of_week: "Sunday", start_time: "04:00", duration: 4 });
     expect(aks.lifecycle.prevent_destroy).toBe(true);
+    expect(aks.maintenance_window_node_os).toEqual(aks.maintenance_window_auto_upgrade);
     const staging = onlyResource(stagingCluster, "azurerm_kubernetes_cluster");
     expect(staging.sku_tier).toBe("Free");
     expect(staging.lifecycle.prevent_destroy).toBe(false);
+  });
+
+  test("a configured Kubernetes version reaches the plan unless the channel upgrades minors itself", () => {
+    expect(aks.lifecycle.ignore_changes).toEqual(["default_node_pool[0].node_count"]);
+    const stable = shippedEnvironment("production", (input) => {
+      input.clouds.azure!.cluster.upgradeChannel = "stable";
+    });
+    expect(onlyResource(synth(stable, "cluster"), "azurerm_kubernetes_cluster").lifecycle.ignore_changes).toEqual(["default_node_pool[0].node_count", "kubernetes_version"]);
   });
 
   test("publishes the cluster contract with the public CA but no kubeconfig", () => {

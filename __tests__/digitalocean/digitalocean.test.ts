@@ -35,11 +35,15 @@ describe("cluster", () => {
   test("DOKS in the VPC read from the network contract, on the newest patch of the configured minor", () => {
     expect(doks.vpc_uuid).toBe("${data.terraform_remote_state.digitalocean_network.outputs.vpc_id}");
     expect(doks.version).toMatch(/^\$\{data\.digitalocean_kubernetes_versions\.\w+\.latest_version\}$/);
+    // No minor in config: the creation-time version stays, DOKS patches it.
     expect(doks.lifecycle.ignore_changes).toEqual(["version"]);
     const pinned = shippedEnvironment("production", (input) => {
       input.clouds.digitalocean!.cluster.kubernetesVersion = "1.33";
     });
-    expect(Object.values(synth(pinned, "cluster").data!.digitalocean_kubernetes_versions)[0]).toMatchObject({ version_prefix: "1.33." });
+    const json = synth(pinned, "cluster");
+    expect(Object.values(json.data!.digitalocean_kubernetes_versions)[0]).toMatchObject({ version_prefix: "1.33." });
+    // A configured minor is followed: changing it must show in the plan.
+    expect(onlyResource(json, "digitalocean_kubernetes_cluster").lifecycle).toBeUndefined();
   });
 
   test("HA control plane in production, not in staging unless asked", () => {

@@ -13,7 +13,7 @@ import { MonitorDiagnosticSetting } from "@cdktf/provider-azurerm/lib/monitor-di
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { Construct } from "constructs";
-import { Netmask } from "netmask";
+import { Netmask, ip2long, long2ip } from "netmask";
 
 /** Control-plane log categories sent to Log Analytics. */
 export const AKS_LOG_CATEGORIES = ["kube-apiserver", "kube-audit-admin", "kube-controller-manager", "kube-scheduler", "cluster-autoscaler", "guard"] as const;
@@ -91,6 +91,18 @@ export class AksCluster extends Construct {
     });
     const isPrivate = props.apiServerAuthorizedCidrs.length === 0;
     const upgradeSettings = { maxSurge: "33%", drainTimeoutInMinutes: 30 };
+    // Kubernetes and node-image upgrades share the one weekly window.
+    const window = {
+      frequency: "Weekly",
+      interval: 1,
+      dayOfWeek: props.maintenanceDay,
+      startTime: props.maintenanceStartTime,
+      duration: props.maintenanceDurationHours,
+      utcOffset: "+00:00",
+    };
+    // Only the stable and rapid channels move the minor version away from `kubernetesVersion`;
+    // under `patch` a change of the configured minor must reach the plan.
+    const channelOwnsVersion = props.upgradeChannel === "stable" || props.upgradeChannel === "rapid";
     this.cluster = new KubernetesCluster(this, "cluster", {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
@@ -139,22 +151,8 @@ export class AksCluster extends Construct {
       },
       automaticUpgradeChannel: props.upgradeChannel,
       nodeOsUpgradeChannel: "NodeImage",
-      maintenanceWindowAutoUpgrade: {
-        frequency: "Weekly",
-        interval: 1,
-        dayOfWeek: props.maintenanceDay,
-        startTime: props.maintenanceStartTime,
-        duration: props.maintenanceDurationHours,
-        utcOffset: "+00:00",
-      },
-      maintenanceWindowNodeOs: {
-        frequency: "Weekly",
-        interval: 1,
-        dayOfWeek: props.maintenanceDay,
-        startTime: props.maintenanceStartTime,
-        duration: props.maintenanceDurationHours,
-        utcOffset: "+00:00",
-      },
+      maintenanceWindowAutoUpgrade: window,
+      maintenanceWindowNodeOs: window,
       keyVaultSecretsProvider: { secretRotationEnabled: true, secretRotationInterval: "2m" },
       omsAgent: { logAnalyticsWorkspaceId: this.workspace.id, msiAuthForMonitoringEnabled: true },
       azurePolicyEnabled: true,
@@ -165,8 +163,8 @@ export class AksCluster extends Construct {
       dependsOn: [networkContributor],
       lifecycle: {
         preventDestroy: props.preventDestroy === true,
-        // The autoscaler owns node counts; the upgrade channel owns versions.
-        ignoreChanges: ["default_node_pool[0].node_count", "kubernetes_version"],
+        // The autoscaler owns node counts.
+        ignoreChanges: ["default_node_pool[0].node_count", ...(channelOwnsVersion ? ["kubernetes_version"] : [])],
       },
     });
     new KubernetesClusterNodePool(this, "user-pool", {
@@ -183,7 +181,7 @@ export class AksCluster extends Construct {
       osSku: "AzureLinux",
       maxPods: 110,
       upgradeSettings,
-      lifecycle: { ignoreChanges: ["node_count", "orchestrator_version"] },
+      lifecycle: { ignoreChanges: ["node_count"] },
     });
     // The Application Gateway ingress controller manages a gateway in the appgw subnet.
     new RoleAssignment(this, "agic-subnet", {
@@ -209,8 +207,5 @@ export class AksCluster extends Construct {
 
 /** The cluster DNS service address: the tenth address of the service range. */
 export function dnsServiceIp(serviceCidr: string): string {
-  const range = new Netmask(serviceCidr);
-  const base = range.base.split(".").map(Number);
-  base[3] += 10;
-  return base.join(".");
+  return long2ip(ip2long(new Netmask(serviceCidr).base) + 10);
 }

@@ -68,8 +68,10 @@ export class DoksCluster extends Construct {
         maxNodes: props.maxNodes,
         labels: { "addtocloud.tech/pool": "default" },
       },
-      // DOKS upgrades patch versions itself; do not fight it with the version read at plan time.
-      lifecycle: { ignoreChanges: ["version"] },
+      // With a configured minor, the version is that minor's newest patch (what DOKS's own patch
+      // upgrades move to), and a new minor in config reaches the plan. Without one, the cluster
+      // keeps the version it was created with and DOKS patches it.
+      lifecycle: props.kubernetesVersion ? undefined : { ignoreChanges: ["version"] },
     });
     // kube_config is sensitive as a whole because it also holds a token; the CA certificate in it
     // is public (every client of the API server receives it).

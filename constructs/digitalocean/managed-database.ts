@@ -36,6 +36,9 @@ export class ManagedDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: ManagedDatabaseProps) {
     super(scope, id);
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(props.maintenanceHour)) {
+      throw new Error(`ManagedDatabase '${props.name}': maintenance hour ${props.maintenanceHour} must be HH:MM (UTC)`);
+    }
     if (props.engine === "mongodb" && props.nodeCount === 2) {
       throw new Error(`ManagedDatabase '${props.name}': a MongoDB replica set has 1 or 3 nodes, not 2`);
     }
@@ -47,7 +50,8 @@ export class ManagedDatabase extends Construct {
       nodeCount: props.nodeCount,
       region: props.region,
       privateNetworkUuid: props.vpcId,
-      maintenanceWindow: [{ day: props.maintenanceDay, hour: props.maintenanceHour }],
+      // The provider documents the hour as HH:MM:SS.
+      maintenanceWindow: [{ day: props.maintenanceDay, hour: `${props.maintenanceHour}:00` }],
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     new DatabaseFirewall(this, "firewall", {

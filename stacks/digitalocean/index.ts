@@ -120,8 +120,7 @@ function buildData(scope: Construct, env: EnvironmentConfig, d: DigitalOceanConf
     vpcId: network.vpc_id,
     kubernetesClusterId: cluster.cluster_id,
     maintenanceDay: data.maintenance.day,
-    // DigitalOcean documents the hour as HH:MM:SS.
-    maintenanceHour: `${data.maintenance.hour}:00`,
+    maintenanceHour: data.maintenance.hour,
     preventDestroy: protect,
   };
 
