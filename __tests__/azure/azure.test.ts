@@ -39,9 +39,21 @@ describe("bootstrap", () => {
       lifecycle: { prevent_destroy: true },
     });
     expect(onlyResource(bootstrap, "azurerm_storage_container")).toMatchObject({ name: "tfstate", container_access_type: "private" });
+    expect(account.network_rules).toMatchObject({ default_action: "Allow", ip_rules: [] });
     expect(onlyResource(bootstrap, "azurerm_resource_group").lifecycle).toEqual({ prevent_destroy: true });
     expect(bootstrap.terraform.backend.local).toBeDefined();
   });
+});
+
+test("the deploy allowlist limits the state account and admits the runner to the Key Vaults", () => {
+  const limited = shippedEnvironment("production", (input) => {
+    input.clouds.azure!.deployAllowlist = ["203.0.113.0/24"];
+  });
+  expect(onlyResource(synth(limited, "bootstrap"), "azurerm_storage_account").network_rules).toMatchObject({ default_action: "Deny", ip_rules: ["203.0.113.0/24"] });
+  const vault = onlyResource(synth(limited, "data"), "azurerm_key_vault");
+  expect(vault).toMatchObject({ public_network_access_enabled: true, network_acls: { default_action: "Deny", ip_rules: ["203.0.113.0/24"] } });
+  const unseal = onlyResource(synthJson(stackOf([limited], "production-azure-platform")), "azurerm_key_vault");
+  expect(unseal.network_acls.ip_rules).toEqual(["${data.terraform_remote_state.azure_cluster.outputs.egress_ip}", "203.0.113.0/24"]);
 });
 
 describe("network", () => {
@@ -210,8 +222,16 @@ describe("data", () => {
     expect(onlyResource(stagingData, "azurerm_cosmosdb_account").geo_location).toHaveLength(1);
   });
 
-  test("Azure Cache for Redis: TLS 1.2, non-TLS port off, no public access, Premium across zones in production", () => {
-    expect(onlyResource(data, "azurerm_redis_cache")).toMatchObject({ sku_name: "Premium", zones: ["1", "2", "3"], minimum_tls_version: "1.2", non_ssl_port_enabled: false, public_network_access_enabled: false });
+  test("Azure Cache for Redis: Entra ID only, TLS 1.2, non-TLS port off, no public access, Premium across zones in production", () => {
+    expect(onlyResource(data, "azurerm_redis_cache")).toMatchObject({
+      sku_name: "Premium",
+      zones: ["1", "2", "3"],
+      minimum_tls_version: "1.2",
+      non_ssl_port_enabled: false,
+      public_network_access_enabled: false,
+      access_keys_authentication_enabled: false,
+      redis_configuration: { active_directory_authentication_enabled: true },
+    });
     expect(onlyResource(stagingData, "azurerm_redis_cache").sku_name).toBe("Standard");
   });
 

@@ -1,6 +1,6 @@
 /**
  * Azure Cache for Redis: TLS 1.2 only (the non-TLS port closed), no public network access, a
- * private endpoint, Entra ID authentication; Premium across zones where asked (else Standard,
+ * private endpoint, Entra ID authentication only (access keys off); Premium across zones where asked (else Standard,
  * replicated).
  */
 import { RedisCache } from "@cdktf/provider-azurerm/lib/redis-cache";
@@ -37,7 +37,9 @@ export class SecureRedisCache extends Construct {
       minimumTlsVersion: "1.2",
       nonSslPortEnabled: false,
       publicNetworkAccessEnabled: false,
+      // Entra ID only: no access keys to leak (clients get a data-access policy assignment).
       redisConfiguration: { activeDirectoryAuthenticationEnabled: true },
+      accessKeysAuthenticationEnabled: false,
       patchSchedule: [{ dayOfWeek: "Sunday", startHourUtc: 5 }],
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });

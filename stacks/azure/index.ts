@@ -56,8 +56,9 @@ function buildBootstrap(scope: Construct, env: EnvironmentConfig, azure: AzureCo
     location: azure.location,
     lifecycle: { preventDestroy: true },
   });
-  // Terraform reaches the state account from wherever it runs: public network access stays on,
-  // but only Entra ID identities with a data role can read or write (shared keys are off).
+  // Terraform reaches the state account from outside the VNet: public network access stays on
+  // (limited to `deployAllowlist` when it lists networks), and only Entra ID identities with a
+  // data role can read or write (shared keys are off).
   const state = new SecureStorageAccount(stack, "state", {
     name: store.storageAccountName,
     resourceGroupName: group.name,
@@ -65,6 +66,7 @@ function buildBootstrap(scope: Construct, env: EnvironmentConfig, azure: AzureCo
     containerName: store.containerName,
     replication: stack.production ? "GZRS" : "ZRS",
     publicNetworkAccess: true,
+    allowedIps: azure.deployAllowlist,
     preventDestroy: true,
   });
   stack.publish(BootstrapContract, { state_bucket: state.account.name, state_encryption_key: "" });
@@ -162,7 +164,7 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     tenantId: azure.tenantId,
     endpointSubnetId: network.endpoints_subnet_id,
     dnsZoneId: network.vault_dns_zone_id,
-    allowedIps: d.keyVaultAllowlist,
+    allowedIps: azure.deployAllowlist,
     preventDestroy: production,
   });
   const password = vault.generatedPassword("postgres", "postgres-admin-password");

@@ -111,7 +111,7 @@ export function connectCluster(stack: LayerStack, env: EnvironmentConfig, cloud:
           tenantId: c.tenant_id,
           oidcIssuerUrl: c.oidc_issuer_url,
           egressIp: c.egress_ip,
-          allowedIps: azure.data.keyVaultAllowlist,
+          allowedIps: azure.deployAllowlist,
           unsealVaultName: compactName(env, ["unseal"], 24),
           preventDestroy: stack.production,
         }),

@@ -11,6 +11,12 @@ export const AzureConfig = z
     location: z.enum(AZURE_REGIONS),
     subscriptionId: z.string().guid({ message: "must be a subscription id (UUID)" }),
     tenantId: z.string().guid({ message: "must be a tenant id (UUID)" }),
+    /**
+     * Public networks Terraform runs from, admitted to the data planes it must reach from outside
+     * the VNet: the state storage account, the data Key Vault and Vault's unseal Key Vault.
+     * @default [] (Key Vaults only through the VNet; the state account from any network, Entra ID only)
+     */
+    deployAllowlist: z.array(AllowlistCidr).default([]),
     network: z
       .object({
         /** The VNet: nodes, Application Gateway, private endpoints and the PostgreSQL subnet are carved from it. */
@@ -73,8 +79,6 @@ export const AzureConfig = z
           .strict()
           .prefault({}),
         redis: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
-        /** Networks (the deploy runner) allowed to reach the Key Vaults (data secrets, Vault unseal key) besides the VNet. @default [] */
-        keyVaultAllowlist: z.array(AllowlistCidr).default([]),
       })
       .strict()
       .prefault({}),
