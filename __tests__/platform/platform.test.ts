@@ -101,6 +101,9 @@ describe("production values", () => {
     const policy = Object.values(resourcesOf(prodAws, "aws_iam_role_policy")).find((p: any) => String(p.name).endsWith("aws-load-balancer-controller")).policy as string;
     expect(policy).toContain('"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"], "Resource" = "*", "Condition" = {"StringEquals" = {"aws:RequestTag/elbv2.k8s.aws/cluster" = data.terraform_remote_state.aws_cluster.outputs.cluster_name}}');
     expect(policy).not.toMatch(/wafv2|shield|cognito/);
+    // Ingress rules only on the nodes' security groups, never every group in the account.
+    expect(policy).toContain('{"Effect" = "Allow", "Action" = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], "Resource" = ["arn:aws:ec2:us-east-1:111111111111:security-group/${data.terraform_remote_state.aws_cluster.outputs.node_security_group_id}", "arn:aws:ec2:us-east-1:111111111111:security-group/${data.terraform_remote_state.aws_cluster.outputs.cluster_security_group_id}"]}');
+    expect(policy).not.toMatch(/"Action" = \["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"\], "Resource" = "\*"/);
     // Switched off, the gateways fall back to the in-tree NLB.
     const without = shippedEnvironment("production", (input) => {
       input.platform = { ...input.platform, addons: { "aws-load-balancer-controller": false } };

@@ -15,6 +15,8 @@ export interface AwsWorkloadIdentityProps {
   readonly region: string;
   readonly oidcProviderArn: string;
   readonly oidcIssuerUrl: string;
+  /** Security groups on the nodes' interfaces, where load balancer traffic must be admitted. */
+  readonly nodeSecurityGroupIds: readonly string[];
   /** Keep Vault's unseal key on destroy. @default false */
   readonly preventDestroy?: boolean;
 }
@@ -70,8 +72,10 @@ export class AwsWorkloadIdentity extends Construct implements WorkloadIdentity {
         ];
       case "vault-unseal":
         return [{ Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"], Resource: [this.vaultKey().arn] }];
-      case "aws-load-balancer-controller":
-        return loadBalancerControllerStatements(cluster);
+      case "aws-load-balancer-controller": {
+        const { accountId, region, nodeSecurityGroupIds } = this.props;
+        return loadBalancerControllerStatements(cluster, nodeSecurityGroupIds.map((id) => `arn:aws:ec2:${region}:${accountId}:security-group/${id}`));
+      }
       default:
         throw new Error(`AwsWorkloadIdentity: no IAM permissions are defined for '${role}'`);
     }
@@ -96,9 +100,10 @@ export class AwsWorkloadIdentity extends Construct implements WorkloadIdentity {
 /**
  * The AWS Load Balancer Controller's permissions for Network Load Balancers, after the upstream
  * policy (docs/install/iam_policy.json) but without the ALB-only WAF, Shield and Cognito parts,
- * and with every write limited to resources tagged `elbv2.k8s.aws/cluster=<this cluster>`.
+ * with every write limited to resources tagged `elbv2.k8s.aws/cluster=<this cluster>`, and
+ * ingress rules only on the nodes' security groups.
  */
-function loadBalancerControllerStatements(cluster: string): Record<string, unknown>[] {
+function loadBalancerControllerStatements(cluster: string, nodeSecurityGroupArns: readonly string[]): Record<string, unknown>[] {
   const ownTag = { StringEquals: { "aws:ResourceTag/elbv2.k8s.aws/cluster": cluster } };
   const tagsOnCreate = { StringEquals: { "aws:RequestTag/elbv2.k8s.aws/cluster": cluster } };
   return [
@@ -140,8 +145,9 @@ function loadBalancerControllerStatements(cluster: string): Record<string, unkno
       Resource: "arn:aws:ec2:*:*:security-group/*",
       Condition: ownTag,
     },
-    // The node security group admits the load balancers' traffic (it is not tagged as the controller's).
-    { Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], Resource: "*" },
+    // The nodes' security groups admit the load balancers' traffic (they are not tagged as the
+    // controller's): only those groups, where upstream allows every group in the account.
+    { Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], Resource: [...nodeSecurityGroupArns] },
     // Load balancers and target groups: created with the cluster tag, then managed only when tagged.
     { Effect: "Allow", Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"], Resource: "*", Condition: tagsOnCreate },
     {

@@ -72,6 +72,7 @@ export function connectCluster(stack: LayerStack, env: EnvironmentConfig, cloud:
           region: aws.region,
           oidcProviderArn: c.oidc_provider_arn,
           oidcIssuerUrl: c.oidc_issuer_url,
+          nodeSecurityGroupIds: [c.node_security_group_id, c.cluster_security_group_id],
           preventDestroy: stack.production,
         }),
       };
