@@ -19,7 +19,7 @@ import {
   TerraformStack,
 } from "cdktf";
 import { Construct } from "constructs";
-import type { CloudName, EnvironmentConfig } from "./config/environment";
+import { CloudName, EnvironmentConfig, enabledClouds } from "./config/environment";
 import type { StateBackend } from "./config/state";
 import { Layer, compactName, resourceName, stackId } from "./naming";
 
@@ -212,6 +212,6 @@ export function remoteStateFor(scope: Construct, id: string, backend: ResolvedBa
 
 /** True when some stack of the environment keeps its state in the DigitalOcean Spaces store. */
 export function usesDigitalOceanStateStore(env: EnvironmentConfig): boolean {
-  const clouds: CloudName[] = ["aws", "gcp", "azure", "digitalocean", "cloudflare"];
-  return clouds.some((cloud) => (cloud === "cloudflare" ? env.cloudflare : env.clouds[cloud]) && nativeStoreOwner(env, cloud) === "digitalocean");
+  const clouds: CloudName[] = [...enabledClouds(env), ...(env.cloudflare ? (["cloudflare"] as const) : [])];
+  return clouds.some((cloud) => nativeStoreOwner(env, cloud) === "digitalocean");
 }

@@ -187,6 +187,24 @@ describe("the edge contract", () => {
     expect(synthString(stackOf([production], "production-cloudflare-edge"))).not.toMatch(/api_token|api_key/);
   });
 
+  test("without platform stacks there is no load balancer, and no API host name is published", () => {
+    const env = shippedEnvironment("staging", (input) => {
+      input.platform = { enabled: false };
+    });
+    const json = synthJson(stackOf([env], "staging-cloudflare-edge"));
+    expect(resourcesOf(json, "cloudflare_load_balancer")).toEqual({});
+    expect(json.output!.api_hostname.value).toBe("");
+    expect(json.output!.pool_ids.value).toEqual([]);
+  });
+
+  test("a cluster whose cloud the failover order leaves out gets no pool", () => {
+    const env = shippedEnvironment("production", (input) => {
+      input.cloudflare!.api = { failoverOrder: ["gcp", "aws"] };
+    });
+    const pools = Object.values(resourcesOf(synthJson(stackOf([env], "production-cloudflare-edge")), "cloudflare_load_balancer_pool")).map((p: any) => p.name);
+    expect(pools.sort()).toEqual(["addtocloud-production-api-aws", "addtocloud-production-api-gcp"]);
+  });
+
   test("no edge stack without a cloudflare block", () => {
     const input = structuredClone(shippedInputs.find((env) => env.name === "staging")!);
     delete input.cloudflare;

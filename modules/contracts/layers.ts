@@ -114,7 +114,7 @@ export const PlatformContract = new Contract("platform", {
 export const EdgeContract = new Contract("edge", {
   zone_id: { type: "string", description: "Cloudflare zone of the environment's domain", default: "pending" },
   pages_url: { type: "string", description: "The Pages project's own URL (https://<project>.pages.dev)", default: "https://pending.pages.dev" },
-  api_hostname: { type: "string", description: "Host name of the API load balancer", default: "pending" },
+  api_hostname: { type: "string", description: "Host name of the API load balancer (empty when no cluster has a platform stack)", default: "pending" },
   pool_ids: { type: "list", description: "Load-balancer pool ids, one per cluster, in failover order", default: [] },
 });
 

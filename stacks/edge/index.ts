@@ -85,7 +85,8 @@ export function buildEdgeStack(scope: Construct, env: EnvironmentConfig, platfor
   stack.publish(EdgeContract, {
     zone_id: zoneId,
     pages_url: `https://${site.pagesHost}`,
-    api_hostname: apiHost,
+    // No platform stacks (platform.enabled false): no load balancer, so no API host name either.
+    api_hostname: poolIds.length > 0 ? apiHost : "",
     pool_ids: poolIds,
   });
   return stack;

@@ -32,7 +32,10 @@ export const CloudflareConfig = z
         subdomain: z.string().regex(/^[a-z0-9-]+$/).default("api"),
         /** Path the HTTPS monitor probes on every cluster. */
         healthCheckPath: z.string().startsWith("/").default("/healthz"),
-        /** Pools in failover order. @default aws, gcp, azure, digitalocean (the enabled ones) */
+        /**
+         * Pools in failover order; a cluster whose cloud is not listed gets no pool.
+         * @default aws, gcp, azure, digitalocean (the enabled ones)
+         */
         failoverOrder: z.array(Cloud).min(1).optional(),
         /** Steer by the visitor's region instead of plain failover. @default false */
         geoSteering: z.boolean().default(false),
