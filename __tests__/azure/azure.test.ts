@@ -75,8 +75,18 @@ describe("network", () => {
     expect(all(network, "azurerm_subnet_network_security_group_association")).toHaveLength(4);
     const rules = all(network, "azurerm_network_security_rule");
     expect(rules.filter((r) => r.name === "deny-all-inbound" && r.priority === 4096 && r.access === "Deny")).toHaveLength(4);
-    const fromInternet = rules.filter((r) => r.source_address_prefix === "Internet");
-    for (const r of fromInternet) expect([r.destination_port_range, ...(r.destination_port_ranges ?? [])].filter(Boolean).sort()).not.toContain("80");
+    // Every rule admitting something from outside the VNet, by subnet (the NSG's name) and ports.
+    const outside = rules
+      .filter((r) => r.access === "Allow" && !["VirtualNetwork", "AzureLoadBalancer"].includes(r.source_address_prefix) && !r.source_address_prefix.startsWith("10."))
+      .map((r) => [r.network_security_group_name.match(/_([a-z]+)-nsg_/)[1], r.source_address_prefix, r.destination_port_range ?? r.destination_port_ranges]);
+    expect(outside).toEqual(
+      expect.arrayContaining([
+        ["nodes", "Internet", ["443", "15443"]],
+        ["appgw", "GatewayManager", "65200-65535"],
+        ["appgw", "Internet", "443"],
+      ]),
+    );
+    expect(outside).toHaveLength(3);
     const postgres = rules.find((r) => r.name === "allow-postgres-from-nodes");
     expect(postgres).toMatchObject({ source_address_prefix: "10.30.0.0/18", destination_port_range: "5432" });
   });
