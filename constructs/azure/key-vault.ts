@@ -1,46 +1,45 @@
 /**
- * A Key Vault for an environment's data secrets: RBAC authorization, purge protection, 90-day soft
- * delete, public network access only for an explicit allowlist (the deploy runner), a private
- * endpoint for everything else. The deploying identity gets Key Vault Secrets Officer and Crypto
- * Officer so it can write the generated passwords and create the encryption key; the services
- * that encrypt with that key use one user-assigned identity with Crypto Service Encryption User.
+ * A Key Vault with the platform's defaults: premium (HSM-backed keys), RBAC authorization, purge
+ * protection, 90-day soft delete, firewall denying by default (public network access only for the
+ * listed addresses), optionally a private endpoint. The deploying identity gets Key Vault Secrets
+ * Officer or Crypto Officer only when the stack writes a secret or creates a key.
  */
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
-import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { Construct } from "constructs";
 import { privateEndpoint } from "./private-endpoint";
 
-/** Properties for {@link DataKeyVault}. */
-export interface DataKeyVaultProps {
+/** Properties for {@link SecureKeyVault}. */
+export interface SecureKeyVaultProps {
   /** 3-24 characters, globally unique. */
   readonly name: string;
   readonly resourceGroupName: string;
   readonly location: string;
   readonly tenantId: string;
-  readonly endpointSubnetId: string;
-  readonly dnsZoneId: string;
-  /** Public networks allowed besides the private endpoint. Empty: private endpoint only. */
+  /** Public addresses admitted by the firewall. Empty: no public network access at all. */
   readonly allowedIps: readonly string[];
-  /** @default false */
+  /** Let trusted Azure services (storage and Cosmos DB using a customer-managed key) through the firewall. @default false */
+  readonly trustedServices?: boolean;
+  /** A private endpoint in this subnet, registered in this private DNS zone. @default none */
+  readonly privateEndpoint?: { readonly subnetId: string; readonly dnsZoneId: string };
+  /** Refuse to destroy the vault and its keys. @default false */
   readonly preventDestroy?: boolean;
 }
 
-export class DataKeyVault extends Construct {
+export class SecureKeyVault extends Construct {
   readonly vault: KeyVault;
-  /** HSM-backed RSA key, rotated yearly, for customer-managed encryption of the data services. */
-  readonly encryptionKey: KeyVaultKey;
-  /** The identity the data services present to Key Vault to use {@link encryptionKey}. */
-  readonly encryptionIdentity: UserAssignedIdentity;
-  private readonly writer: RoleAssignment;
+  private readonly props: SecureKeyVaultProps;
+  private client?: DataAzurermClientConfig;
+  private readonly deployerRoles = new Map<string, RoleAssignment>();
 
-  constructor(scope: Construct, id: string, props: DataKeyVaultProps) {
+  constructor(scope: Construct, id: string, props: SecureKeyVaultProps) {
     super(scope, id);
-    const client = new DataAzurermClientConfig(this, "client", {});
+    this.props = props;
     this.vault = new KeyVault(this, "vault", {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
@@ -51,51 +50,50 @@ export class DataKeyVault extends Construct {
       purgeProtectionEnabled: true,
       softDeleteRetentionDays: 90,
       publicNetworkAccessEnabled: props.allowedIps.length > 0,
-      networkAcls: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [...props.allowedIps] },
+      networkAcls: { defaultAction: "Deny", bypass: props.trustedServices ? "AzureServices" : "None", ipRules: [...props.allowedIps] },
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
-    this.writer = new RoleAssignment(this, "deployer-secrets-officer", {
-      scope: this.vault.id,
-      roleDefinitionName: "Key Vault Secrets Officer",
-      principalId: client.objectId,
-      description: "The identity that deploys this stack writes the generated passwords",
-    });
-    const keyCreator = new RoleAssignment(this, "deployer-crypto-officer", {
-      scope: this.vault.id,
-      roleDefinitionName: "Key Vault Crypto Officer",
-      principalId: client.objectId,
-      description: "The identity that deploys this stack creates the encryption key",
-    });
-    this.encryptionKey = new KeyVaultKey(this, "encryption-key", {
-      name: "data-encryption",
+    if (props.privateEndpoint) {
+      privateEndpoint(this, "endpoint", {
+        name: `${props.name}-pe`,
+        resourceGroupName: props.resourceGroupName,
+        location: props.location,
+        subnetId: props.privateEndpoint.subnetId,
+        resourceId: this.vault.id,
+        subresource: "vault",
+        dnsZoneId: props.privateEndpoint.dnsZoneId,
+      });
+    }
+  }
+
+  /** An HSM-backed RSA key for wrapping other keys, rotated yearly. */
+  wrappingKey(id: string, name: string): KeyVaultKey {
+    return new KeyVaultKey(this, id, {
+      name,
       keyVaultId: this.vault.id,
       keyType: "RSA-HSM",
       keySize: 3072,
       keyOpts: ["wrapKey", "unwrapKey"],
       rotationPolicy: { expireAfter: "P2Y", notifyBeforeExpiry: "P30D", automatic: { timeAfterCreation: "P1Y" } },
-      dependsOn: [keyCreator],
+      dependsOn: [this.deployerRole("Key Vault Crypto Officer", "creates the vault's keys")],
+      lifecycle: this.props.preventDestroy ? { preventDestroy: true } : undefined,
     });
-    this.encryptionIdentity = new UserAssignedIdentity(this, "encryption-identity", {
-      name: `${props.name}-encryption`,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
-    });
-    new RoleAssignment(this, "encryption-identity-key-user", {
+  }
+
+  /**
+   * A user-assigned identity that Azure services (storage, Cosmos DB) present to use this vault's
+   * keys for customer-managed encryption.
+   */
+  encryptionIdentity(id: string, name: string): UserAssignedIdentity {
+    const identity = new UserAssignedIdentity(this, id, { name, resourceGroupName: this.props.resourceGroupName, location: this.props.location });
+    new RoleAssignment(this, `${id}-key-user`, {
       scope: this.vault.id,
       roleDefinitionName: "Key Vault Crypto Service Encryption User",
-      principalId: this.encryptionIdentity.principalId,
+      principalId: identity.principalId,
       principalType: "ServicePrincipal",
-      description: "Data services wrap and unwrap their data keys with the vault's encryption key",
+      description: "Services wrap and unwrap their data keys with this vault's keys",
     });
-    privateEndpoint(this, "endpoint", {
-      name: `${props.name}-pe`,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
-      subnetId: props.endpointSubnetId,
-      resourceId: this.vault.id,
-      subresource: "vault",
-      dnsZoneId: props.dnsZoneId,
-    });
+    return identity;
   }
 
   /** Generates a password into the vault. `value` is for the resource that needs it, never an output. */
@@ -106,8 +104,24 @@ export class DataKeyVault extends Construct {
       keyVaultId: this.vault.id,
       value: password.result,
       contentType: "password",
-      dependsOn: [this.writer],
+      dependsOn: [this.deployerRole("Key Vault Secrets Officer", "writes the generated passwords")],
     });
     return { secret, value: password.result };
+  }
+
+  /** The deploying identity's data-plane role on this vault, made once on first need. */
+  private deployerRole(role: string, purpose: string): RoleAssignment {
+    let assignment = this.deployerRoles.get(role);
+    if (!assignment) {
+      this.client ??= new DataAzurermClientConfig(this, "client", {});
+      assignment = new RoleAssignment(this, `deployer-${role.toLowerCase().replace(/^key vault /, "").replace(/ /g, "-")}`, {
+        scope: this.vault.id,
+        roleDefinitionName: role,
+        principalId: this.client.objectId,
+        description: `The identity that deploys this stack ${purpose}`,
+      });
+      this.deployerRoles.set(role, assignment);
+    }
+    return assignment;
   }
 }

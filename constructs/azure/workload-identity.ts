@@ -6,13 +6,12 @@
  * egress address and the allowlisted deploy networks.
  */
 import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";
-import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { Construct } from "constructs";
 import type { CloudRole, VaultSeal, WorkloadIdentity } from "../kubernetes/platform-context";
+import { SecureKeyVault } from "./key-vault";
 
 /** Properties for {@link AzureWorkloadIdentity}. */
 export interface AzureWorkloadIdentityProps {
@@ -35,7 +34,7 @@ const UNSEAL_KEY = "vault-unseal";
 
 export class AzureWorkloadIdentity extends Construct implements WorkloadIdentity {
   private readonly identities = new Map<string, UserAssignedIdentity>();
-  private unseal?: { vault: KeyVault; key: KeyVaultKey };
+  private unseal?: { vault: SecureKeyVault; key: KeyVaultKey };
 
   constructor(scope: Construct, id: string, private readonly props: AzureWorkloadIdentityProps) {
     super(scope, id);
@@ -54,39 +53,18 @@ export class AzureWorkloadIdentity extends Construct implements WorkloadIdentity
     return { type: "azurekeyvault", tenantId: this.props.tenantId, vaultName: this.props.unsealVaultName, keyName: UNSEAL_KEY };
   }
 
-  private unsealKey(): { vault: KeyVault; key: KeyVaultKey } {
+  private unsealKey(): { vault: SecureKeyVault; key: KeyVaultKey } {
     if (this.unseal) return this.unseal;
     const p = this.props;
-    const vault = new KeyVault(this, "unseal-vault", {
+    const vault = new SecureKeyVault(this, "unseal", {
       name: p.unsealVaultName,
       resourceGroupName: p.resourceGroupName,
       location: p.location,
       tenantId: p.tenantId,
-      skuName: "premium",
-      rbacAuthorizationEnabled: true,
-      purgeProtectionEnabled: true,
-      softDeleteRetentionDays: 90,
-      publicNetworkAccessEnabled: true,
-      networkAcls: { defaultAction: "Deny", bypass: "None", ipRules: [p.egressIp, ...p.allowedIps] },
-      lifecycle: p.preventDestroy ? { preventDestroy: true } : undefined,
+      allowedIps: [p.egressIp, ...p.allowedIps],
+      preventDestroy: p.preventDestroy,
     });
-    const client = new DataAzurermClientConfig(this, "client", {});
-    const creator = new RoleAssignment(this, "deployer-crypto-officer", {
-      scope: vault.id,
-      roleDefinitionName: "Key Vault Crypto Officer",
-      principalId: client.objectId,
-      description: "The identity that deploys this stack creates Vault's unseal key",
-    });
-    const key = new KeyVaultKey(this, "unseal-key", {
-      name: UNSEAL_KEY,
-      keyVaultId: vault.id,
-      keyType: "RSA-HSM",
-      keySize: 3072,
-      keyOpts: ["wrapKey", "unwrapKey"],
-      dependsOn: [creator],
-      lifecycle: p.preventDestroy ? { preventDestroy: true } : undefined,
-    });
-    this.unseal = { vault, key };
+    this.unseal = { vault, key: vault.wrappingKey("unseal-key", UNSEAL_KEY) };
     return this.unseal;
   }
 

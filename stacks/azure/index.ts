@@ -8,7 +8,7 @@ import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { Construct } from "constructs";
 import { AksCluster } from "../../constructs/azure/aks-cluster";
 import { CosmosMongo } from "../../constructs/azure/cosmos-mongo";
-import { DataKeyVault } from "../../constructs/azure/key-vault";
+import { SecureKeyVault } from "../../constructs/azure/key-vault";
 import { PostgresFlexible } from "../../constructs/azure/postgres-flexible";
 import { privateEndpoint } from "../../constructs/azure/private-endpoint";
 import { azureProvider } from "../../constructs/azure/provider";
@@ -158,17 +158,22 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
   const production = stack.production;
   const place = { resourceGroupName: network.resource_group_name, location: azure.location };
 
-  const vault = new DataKeyVault(stack, "vault", {
+  // The data secrets and the customer-managed key of Cosmos DB and the objects account.
+  const vaultName = compactName(env, ["kv"], 24);
+  const vault = new SecureKeyVault(stack, "vault", {
     ...place,
-    name: compactName(env, ["kv"], 24),
+    name: vaultName,
     tenantId: azure.tenantId,
-    endpointSubnetId: network.endpoints_subnet_id,
-    dnsZoneId: network.vault_dns_zone_id,
     allowedIps: azure.deployAllowlist,
+    trustedServices: true,
+    privateEndpoint: { subnetId: network.endpoints_subnet_id, dnsZoneId: network.vault_dns_zone_id },
     preventDestroy: production,
   });
   const password = vault.generatedPassword("postgres", "postgres-admin-password");
-  const cmk = { keyVaultKeyId: vault.encryptionKey.versionlessId, identityId: vault.encryptionIdentity.id };
+  const cmk = {
+    keyVaultKeyId: vault.wrappingKey("encryption-key", "data-encryption").versionlessId,
+    identityId: vault.encryptionIdentity("encryption-identity", `${vaultName}-encryption`).id,
+  };
 
   const postgres = new PostgresFlexible(stack, "postgres", {
     ...place,
