@@ -85,12 +85,17 @@ function buildNetwork(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig):
   return stack;
 }
 
+/** The name of the environment's GKE cluster (the platform stack names its Google service accounts after it). */
+export function gkeClusterName(env: EnvironmentConfig): string {
+  return resourceName(env, ["gke"], 40);
+}
+
 /** `<env>-gcp-cluster`: regional private GKE. */
 function buildCluster(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig, networkStack: LayerStack): LayerStack {
   const stack = gcpStack(scope, env, gcp, "cluster");
   const network = stack.read(GcpNetworkContract, networkStack);
   const agents = new ServiceAgents(stack, "agents", gcp.projectId);
-  const name = resourceName(env, ["gke"], 40);
+  const name = gkeClusterName(env);
   const key = new CryptoKey(stack, "cluster-key", {
     keyRingName: resourceName(env, ["gke"]),
     keyName: "secrets-and-disks",

@@ -15,6 +15,7 @@ import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/en
 import { AwsClusterContract, AzureClusterContract, DigitalOceanClusterContract, GcpClusterContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
 import { compactName } from "../../modules/naming";
+import { gkeClusterName } from "../gcp";
 
 /** An exec credential plugin invocation (client.authentication.k8s.io/v1beta1). */
 export interface ExecCredential {
@@ -88,7 +89,8 @@ export function connectCluster(stack: LayerStack, env: EnvironmentConfig, cloud:
         region: gcp.region,
         exec: { apiVersion: V1BETA1, command: "gke-gcloud-auth-plugin", args: [] },
         identity: new GcpWorkloadIdentity(stack, "workload-identity", {
-          clusterName: `${env.project}-${env.name}-gke`,
+          // A literal name: Google service account ids are cut from it, which a token cannot be.
+          clusterName: gkeClusterName(env),
           projectId: gcp.projectId,
           region: gcp.region,
           workloadPool: c.workload_identity_pool,
