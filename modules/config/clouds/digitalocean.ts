@@ -11,7 +11,7 @@ const SizeSlug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)+$/, { message: "must b
 const NodeCount = z.number().int().min(1).max(3);
 
 /** One managed database cluster. `nodeCount` defaults by stage (production has standbys). */
-const ManagedDatabase = (version: string, size: string) =>
+const databaseCluster = (version: string, size: string) =>
   z
     .object({
       version: z.string().regex(/^\d+(\.\d+)?$/, { message: "must be an engine major version such as 17" }).default(version),
@@ -54,7 +54,7 @@ export const DigitalOceanConfig = z
     data: z
       .object({
         role: DataRole.default("replica"),
-        postgres: ManagedDatabase("17", "db-s-2vcpu-4gb")
+        postgres: databaseCluster("17", "db-s-2vcpu-4gb")
           .extend({
             /** A read replica in the same region. @default true in production */
             readReplica: z.boolean().optional(),
@@ -62,13 +62,13 @@ export const DigitalOceanConfig = z
           .strict()
           .prefault({}),
         /** MongoDB cluster; `enabled: false` leaves it out. */
-        mongodb: ManagedDatabase("8", "db-s-2vcpu-4gb")
+        mongodb: databaseCluster("8", "db-s-2vcpu-4gb")
           .extend({ enabled: z.boolean().default(true) })
           .strict()
           .refine((m) => m.nodeCount !== 2, { path: ["nodeCount"], message: "a MongoDB replica set has 1 or 3 nodes, not 2" })
           .prefault({}),
         /** Redis-compatible cache: Valkey (DigitalOcean's successor to its Redis service). */
-        cache: ManagedDatabase("8", "db-s-1vcpu-2gb").extend({ enabled: z.boolean().default(true) }).strict().prefault({}),
+        cache: databaseCluster("8", "db-s-1vcpu-2gb").extend({ enabled: z.boolean().default(true) }).strict().prefault({}),
         /** When the database clusters may be updated (UTC). */
         maintenance: z
           .object({
