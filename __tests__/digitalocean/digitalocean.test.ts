@@ -1,6 +1,7 @@
 /** The DigitalOcean slice: VPC, DOKS, managed databases admitting only the cluster, Spaces, state. */
 import { Testing } from "cdktf";
 import { EnvironmentConfig, EnvironmentInput } from "../../modules/config/environment";
+import { DataContract } from "../../modules/contracts/layers";
 import { buildStacks, onlyResource, resourcesOf, shippedEnvironment, stackOf, synthJson, synthString } from "../support/synth";
 
 const production = shippedEnvironment("production");
@@ -125,6 +126,9 @@ describe("data", () => {
     expect(databases(json).map((db) => db.engine)).toEqual(["pg"]);
     expect(json.output!.mongodb_endpoint.value).toBe("");
     expect(json.output!.redis_secret_ref.value).toBe("");
+    // A disabled service publishes the contract's defaults, like a stack planned before its upstream.
+    expect(json.output!.mongodb_port.value).toBe(DataContract.fields.mongodb_port.default);
+    expect(json.output!.redis_port.value).toBe(DataContract.fields.redis_port.default);
   });
 
   test("the Spaces bucket is private, versioned, expires old versions and allows CORS only from the edge domain", () => {

@@ -12,7 +12,7 @@ import { Vpc } from "@cdktf/provider-digitalocean/lib/vpc";
 import { nativeStateStore, usesDigitalOceanStateStore } from "../../modules/backends";
 import type { DigitalOceanConfig } from "../../modules/config/clouds/digitalocean";
 import type { EnvironmentConfig } from "../../modules/config/environment";
-import { BootstrapContract, DigitalOceanClusterContract, DigitalOceanDataContract, NetworkContract } from "../../modules/contracts/layers";
+import { BootstrapContract, DataContract, DigitalOceanClusterContract, DigitalOceanDataContract, NetworkContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
 import type { CloudStacks } from "../types";
@@ -170,10 +170,10 @@ function buildData(scope: Construct, env: EnvironmentConfig, d: DigitalOceanConf
     postgres_port: postgres.cluster.port,
     postgres_secret_ref: postgres.cluster.urn,
     mongodb_endpoint: mongodb ? mongodb.cluster.privateHost : "",
-    mongodb_port: mongodb ? mongodb.cluster.port : 27017,
+    mongodb_port: mongodb ? mongodb.cluster.port : DataContract.fields.mongodb_port.default,
     mongodb_secret_ref: mongodb ? mongodb.cluster.urn : "",
     redis_endpoint: cache ? cache.cluster.privateHost : "",
-    redis_port: cache ? cache.cluster.port : 25061,
+    redis_port: cache ? cache.cluster.port : DataContract.fields.redis_port.default,
     redis_secret_ref: cache ? cache.cluster.urn : "",
     object_bucket_name: objects.bucket.name,
     object_storage_endpoint: objects.endpoint,
