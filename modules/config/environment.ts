@@ -5,6 +5,7 @@ import { z } from "zod";
 import { AwsConfig } from "./clouds/aws";
 import { AzureConfig } from "./clouds/azure";
 import { CloudflareConfig } from "./clouds/cloudflare";
+import { DataCopiesConfig } from "./clouds/data-copies";
 import { DigitalOceanConfig } from "./clouds/digitalocean";
 import { GcpConfig } from "./clouds/gcp";
 import { PlatformConfig } from "./clouds/platform";
@@ -39,6 +40,8 @@ export const EnvironmentConfig = z
       .strict(),
     cloudflare: CloudflareConfig.optional(),
     platform: PlatformConfig.prefault({}),
+    /** What of the primary's data reaches the replica and backup clouds (see modules/config/data-roles.ts). */
+    dataCopies: DataCopiesConfig.prefault({}),
   })
   .strict();
 

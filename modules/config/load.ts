@@ -4,6 +4,7 @@
  */
 import { Netmask } from "netmask";
 import type { z } from "zod";
+import { dataRoleProblems } from "./data-roles";
 import { EnvironmentConfig, KUBERNETES_CLOUDS } from "./environment";
 
 /** One problem in the config: where, and what is wrong. */
@@ -96,6 +97,7 @@ function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
       message: `native state falls back to '${env.state.fallback}', which this environment does not enable`,
     });
   }
+  for (const problem of dataRoleProblems(env)) problems.push({ path: `${env.name}.${problem.path}`, message: problem.message });
   return problems;
 }
 

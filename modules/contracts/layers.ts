@@ -89,7 +89,7 @@ export const DigitalOceanClusterContract = ClusterContract.extend("digitalocean-
 
 /** What every data stack publishes. Secret values are never outputs: only references to where they live. */
 export const DataContract = new Contract("data", {
-  data_role: { type: "string", description: "Role of this cloud's data: primary, replica or backup", default: "primary" },
+  data_role: { type: "string", description: "Role of this cloud's data: primary, replica, backup or standalone", default: "primary" },
   postgres_endpoint: { type: "string", description: "Host name of the PostgreSQL primary", default: "pending" },
   postgres_port: { type: "number", description: "PostgreSQL port", default: 5432 },
   postgres_secret_ref: { type: "string", description: "Reference (ARN/id/name) of the secret holding the PostgreSQL credentials, never the value", default: "pending" },
@@ -101,6 +101,9 @@ export const DataContract = new Contract("data", {
   redis_secret_ref: { type: "string", description: "Reference to the Redis credentials, never the value: the secret holding the auth token, or on AWS the ARN of the IAM-authenticated user (empty when disabled)", default: "" },
   object_bucket_name: { type: "string", description: "Bucket/container for application objects", default: "pending" },
   object_storage_endpoint: { type: "string", description: "S3-compatible or native endpoint of the object store", default: "pending" },
+  replication_source: { type: "string", description: "Stack id of the data stack whose primary this cloud copies (empty on the primary and on standalone clouds)", default: "" },
+  replication_status: { type: "string", description: "How this cloud's copy stands: 'primary', 'standalone', the state of the job that keeps the copy (e.g. the GCP migration job's RUNNING), or 'not-built' where the role asks for a copy these stacks do not build yet", default: "pending" },
+  postgres_replication_secret_ref: { type: "string", description: "On the primary: reference of the secret holding the PostgreSQL replication user's credentials, never the value (empty elsewhere)", default: "" },
 });
 
 /** What every platform stack publishes: its cluster's public entry point, for the edge. */

@@ -6,6 +6,7 @@ import { Construct } from "constructs";
 import { nativeStateStore } from "../../modules/backends";
 import { AwsConfig, awsAvailabilityZones } from "../../modules/config/clouds/aws";
 import type { EnvironmentConfig } from "../../modules/config/environment";
+import { copySourceStackId, replicationStatus } from "../../modules/config/data-roles";
 import { AwsClusterContract, AwsNetworkContract, BootstrapContract, DataContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
@@ -224,6 +225,9 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
     redis_secret_ref: redis ? redis.appUser.arn : "",
     object_bucket_name: objects.name,
     object_storage_endpoint: `https://s3.${aws.region}.amazonaws.com`,
+    replication_source: copySourceStackId(env, "aws"),
+    replication_status: replicationStatus(env, "aws"),
+    postgres_replication_secret_ref: "",
   });
   return stack;
 }

@@ -18,6 +18,7 @@ import { VnetNetwork } from "../../constructs/azure/vnet-network";
 import { nativeStateStore } from "../../modules/backends";
 import type { AzureConfig } from "../../modules/config/clouds/azure";
 import type { EnvironmentConfig } from "../../modules/config/environment";
+import { copySourceStackId, replicationStatus } from "../../modules/config/data-roles";
 import { AzureClusterContract, AzureNetworkContract, BootstrapContract, DataContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
 import { compactName, resourceName } from "../../modules/naming";
@@ -249,6 +250,9 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     redis_secret_ref: redis ? redis.cache.id : "",
     object_bucket_name: `${objects.account.name}/${objects.container.name}`,
     object_storage_endpoint: objects.account.primaryBlobEndpoint,
+    replication_source: copySourceStackId(env, "azure"),
+    replication_status: replicationStatus(env, "azure"),
+    postgres_replication_secret_ref: "",
   });
   return stack;
 }

@@ -14,6 +14,7 @@ import { GcsBucket } from "../../constructs/gcp/secure-bucket";
 import { ServiceAgents } from "../../constructs/gcp/service-agents";
 import { ATLAS_GCP_REGIONS, GcpConfig } from "../../modules/config/clouds/gcp";
 import type { EnvironmentConfig } from "../../modules/config/environment";
+import { copySourceStackId, replicationStatus } from "../../modules/config/data-roles";
 import { DataContract, GcpNetworkContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
@@ -105,6 +106,9 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
     redis_secret_ref: redis ? redis.authSecret.secret.id : "",
     object_bucket_name: objects.name,
     object_storage_endpoint: "https://storage.googleapis.com",
+    replication_source: copySourceStackId(env, "gcp"),
+    replication_status: replicationStatus(env, "gcp"),
+    postgres_replication_secret_ref: "",
   });
   return stack;
 }

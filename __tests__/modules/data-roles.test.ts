@@ -1,0 +1,100 @@
+/**
+ * The data roles across clouds: one primary per engine, copies only over a private link to an AWS
+ * primary, an Atlas organisation for a MongoDB replica on GCP. Each bad config stops the loader
+ * with the exact message and field path.
+ */
+import { environments } from "../../config";
+import { copiesEngine, linkedClouds, primaryCloud } from "../../modules/config/data-roles";
+import { EnvironmentConfig } from "../../modules/config/environment";
+import { ConfigError, loadEnvironments } from "../../modules/config/load";
+
+function shipped(name: string, mutate: (input: any) => void = () => undefined): any {
+  const input = structuredClone(environments.find((env) => env.name === name)!) as any;
+  mutate(input);
+  return input;
+}
+
+function problemsOf(input: unknown): string[] {
+  try {
+    loadEnvironments([input]);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe("data roles across clouds: each bad config names the field", () => {
+  const cases: [string, string, (input: any) => void, string[]][] = [
+    ["two PostgreSQL primaries", "production", (c) => { c.clouds.gcp.data.role = "primary"; },
+      [
+        "production.clouds.gcp.data.role: a second postgres primary (clouds.aws.data.role is already primary); exactly one cloud holds the primary of each engine",
+        "production.clouds.gcp.data.role: a second mongodb primary (clouds.aws.data.role is already primary); exactly one cloud holds the primary of each engine",
+      ]],
+    ["two primaries of PostgreSQL only, when the second cloud runs no MongoDB", "staging", (c) => { c.clouds.gcp.data.role = "primary"; },
+      ["staging.clouds.gcp.data.role: a second postgres primary (clouds.aws.data.role is already primary); exactly one cloud holds the primary of each engine"]],
+    ["replicas without any primary", "staging", (c) => { c.clouds.aws.data.role = "replica"; },
+      ["staging.clouds.aws.data.role: 'replica' copies the primary, and no enabled cloud has data.role 'primary'"]],
+    ["a DigitalOcean replica without a private link", "production", (c) => { c.clouds.digitalocean.data.role = "replica"; },
+      ["production.clouds.digitalocean.data.role: 'replica' copies the primary on aws over a private link, and DigitalOcean has none: describe its Partner Network Connect link in interconnect, or set the role to 'standalone'"]],
+    ["a DigitalOcean backup without a private link", "production", (c) => { c.clouds.digitalocean.data.role = "backup"; },
+      ["production.clouds.digitalocean.data.role: 'backup' copies the primary on aws over a private link, and DigitalOcean has none: describe its Partner Network Connect link in interconnect, or set the role to 'standalone'"]],
+    ["a copy of a primary that is not on AWS", "production", (c) => { c.clouds.aws.data.role = "standalone"; c.clouds.gcp.data.role = "primary"; },
+      ["production.clouds.azure.data.role: 'backup' copies the primary, and copies are built from a primary on aws only (the primary is on gcp); after a promotion set it to 'standalone' until the copy path from gcp exists"]],
+    ["a GCP MongoDB replica without an Atlas organisation", "production", (c) => { delete c.clouds.gcp.data.mongodbAtlas; },
+      ["production.clouds.gcp.data.mongodbAtlas: the GCP replica copies MongoDB (dataCopies.engines) into Atlas, and no Atlas organisation is configured here; configure one or leave mongodb out of dataCopies.engines"]],
+    ["an engine listed twice", "production", (c) => { c.dataCopies = { engines: ["postgres", "postgres"] }; },
+      ["production.dataCopies.engines: lists an engine twice"]],
+    ["an engine that is not copied (Redis)", "production", (c) => { c.dataCopies = { engines: ["redis"] }; },
+      ['production.dataCopies.engines[0]: Invalid option: expected one of "postgres"|"mongodb"']],
+    ["an unknown role", "production", (c) => { c.clouds.gcp.data.role = "mirror"; },
+      ['production.clouds.gcp.data.role: Invalid option: expected one of "primary"|"replica"|"backup"|"standalone"']],
+  ];
+
+  test.each(cases)("%s", (_name, env, mutate, expected) => {
+    expect(problemsOf(shipped(env, mutate))).toEqual(expected);
+  });
+
+  test("a GCP replica without Atlas is valid once MongoDB is left out of the copies (staging)", () => {
+    expect(problemsOf(shipped("staging"))).toEqual([]);
+    expect(problemsOf(shipped("production", (c) => { delete c.clouds.gcp.data.mongodbAtlas; c.dataCopies = { engines: ["postgres"] }; }))).toEqual([]);
+  });
+
+  test("the promoted shape (GCP primary, the old AWS primary and Azure standalone) is valid", () => {
+    const promoted = shipped("production", (c) => {
+      c.clouds.gcp.data.role = "primary";
+      c.clouds.aws.data.role = "standalone";
+      c.clouds.azure.data.role = "standalone";
+    });
+    expect(problemsOf(promoted)).toEqual([]);
+  });
+});
+
+describe("linkedClouds: the one reader of the interconnect config", () => {
+  const [staging, production] = loadEnvironments(environments);
+
+  test("by default every pair of enabled VPN clouds (AWS, GCP, Azure) is linked, DigitalOcean never", () => {
+    const linked = linkedClouds(production);
+    expect([linked("aws", "gcp"), linked("gcp", "aws"), linked("aws", "azure"), linked("gcp", "azure")]).toEqual([true, true, true, true]);
+    expect([linked("aws", "digitalocean"), linked("gcp", "digitalocean"), linked("aws", "aws")]).toEqual([false, false, false]);
+    expect(linkedClouds(staging)("aws", "azure")).toBe(false);
+  });
+
+  test("an interconnect section decides the pairs, DigitalOcean included, and makes a DigitalOcean replica valid", () => {
+    const withLinks = { ...production, interconnect: { links: [{ clouds: ["aws", "digitalocean"] }, ["aws", "gcp"]] } } as EnvironmentConfig;
+    const linked = linkedClouds(withLinks);
+    expect([linked("digitalocean", "aws"), linked("aws", "gcp"), linked("aws", "azure")]).toEqual([true, true, false]);
+  });
+});
+
+describe("shipped roles", () => {
+  const [staging, production] = loadEnvironments(environments);
+
+  test("AWS holds the primary; GCP and Azure copy PostgreSQL and MongoDB in production; staging copies PostgreSQL only", () => {
+    expect(primaryCloud(production)).toBe("aws");
+    expect([copiesEngine(production, "gcp", "postgres"), copiesEngine(production, "gcp", "mongodb")]).toEqual([true, true]);
+    expect([copiesEngine(production, "azure", "postgres"), copiesEngine(production, "azure", "mongodb")]).toEqual([true, true]);
+    expect(copiesEngine(production, "digitalocean", "postgres")).toBe(false);
+    expect([copiesEngine(staging, "gcp", "postgres"), copiesEngine(staging, "gcp", "mongodb")]).toEqual([true, false]);
+  });
+});
