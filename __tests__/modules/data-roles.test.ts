@@ -80,10 +80,15 @@ describe("linkedClouds: the one reader of the interconnect config", () => {
     expect(linkedClouds(staging)("aws", "azure")).toBe(false);
   });
 
-  test("an interconnect section decides the pairs, DigitalOcean included, and makes a DigitalOcean replica valid", () => {
-    const withLinks = { ...production, interconnect: { links: [{ clouds: ["aws", "digitalocean"] }, ["aws", "gcp"]] } } as EnvironmentConfig;
-    const linked = linkedClouds(withLinks);
-    expect([linked("digitalocean", "aws"), linked("aws", "gcp"), linked("aws", "azure")]).toEqual([true, true, false]);
+  test("an interconnect section decides the pairs; DigitalOcean is linked to its partner attachment's peer cloud", () => {
+    const interconnect = { enabled: true, links: [{ clouds: ["gcp", "aws"] }], digitalocean: { partnerAttachment: { peerCloud: "aws" } } };
+    const linked = linkedClouds({ ...production, interconnect } as EnvironmentConfig);
+    expect([linked("aws", "gcp"), linked("digitalocean", "aws"), linked("aws", "azure"), linked("gcp", "digitalocean")]).toEqual([true, true, false, false]);
+  });
+
+  test("a disabled interconnect links nothing", () => {
+    const linked = linkedClouds({ ...production, interconnect: { enabled: false } } as EnvironmentConfig);
+    expect([linked("aws", "gcp"), linked("aws", "azure")]).toEqual([false, false]);
   });
 });
 

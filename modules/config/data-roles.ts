@@ -24,27 +24,32 @@ function pairKey(a: KubernetesCloud, b: KubernetesCloud): string {
   return [a, b].sort().join("+");
 }
 
+/** What this module reads of the cross-cloud network's `interconnect` section (issue 13's schema). */
+interface InterconnectView {
+  readonly enabled?: boolean;
+  readonly links?: readonly { readonly clouds: readonly [KubernetesCloud, KubernetesCloud] }[];
+  readonly digitalocean?: { readonly partnerAttachment?: { readonly peerCloud: KubernetesCloud } };
+}
+
 /**
  * The pairs of clouds joined by a private link (cross-cloud network, issue 13), as a predicate.
  *
- * The ONE place that reads the interconnect config: `env.interconnect.links` (a list of
- * `{ clouds: [a, b] }` or `[a, b]`) when the environment describes its links, else the default of
- * the cross-cloud network: every pair of enabled clouds among AWS, GCP and Azure (HA VPN with
- * BGP). DigitalOcean has no IPsec gateway in the pinned provider: it is linked only where the
- * interconnect config names it (Partner Network Connect).
+ * The ONE place that reads the interconnect config, following its schema: no links when
+ * `interconnect.enabled` is false; `interconnect.links` (`{ clouds: [a, b] }`) when listed, else
+ * every pair of enabled clouds among AWS, GCP and Azure (HA VPN with BGP); DigitalOcean, which has
+ * no IPsec gateway in the pinned provider, only to the `peerCloud` of its Partner Network Connect
+ * attachment (`interconnect.digitalocean.partnerAttachment`).
  */
 export function linkedClouds(env: EnvironmentConfig): (a: KubernetesCloud, b: KubernetesCloud) => boolean {
   const enabled = new Set(enabledClouds(env));
-  const interconnect = (env as { interconnect?: { links?: readonly unknown[] } }).interconnect;
+  const interconnect = (env as { interconnect?: InterconnectView }).interconnect;
   const pairs = new Set<string>();
-  if (interconnect?.links) {
-    for (const link of interconnect.links) {
-      const clouds = Array.isArray(link) ? link : (link as { clouds?: unknown }).clouds;
-      if (Array.isArray(clouds) && clouds.length === 2) pairs.add(pairKey(clouds[0] as KubernetesCloud, clouds[1] as KubernetesCloud));
-    }
-  } else {
+  if (interconnect?.enabled !== false) {
     const vpnClouds = KUBERNETES_CLOUDS.filter((cloud) => cloud !== "digitalocean" && enabled.has(cloud));
-    for (const [i, a] of vpnClouds.entries()) for (const b of vpnClouds.slice(i + 1)) pairs.add(pairKey(a, b));
+    const links = interconnect?.links?.map((link) => link.clouds) ?? vpnClouds.flatMap((a, i) => vpnClouds.slice(i + 1).map((b) => [a, b] as const));
+    for (const [a, b] of links) if (a !== "digitalocean" && b !== "digitalocean") pairs.add(pairKey(a, b));
+    const partner = interconnect?.digitalocean?.partnerAttachment;
+    if (partner) pairs.add(pairKey("digitalocean", partner.peerCloud));
   }
   return (a, b) => a !== b && enabled.has(a) && enabled.has(b) && pairs.has(pairKey(a, b));
 }
