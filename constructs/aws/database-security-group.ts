@@ -13,6 +13,12 @@ export interface DatabaseSecurityGroupProps {
   readonly port: number;
   /** The only group whose members may connect. */
   readonly sourceSecurityGroupId: string;
+  /**
+   * Networks of other clouds admitted on the port too, over the private links (the clouds that
+   * copy this database).
+   * @default [] (the cluster nodes only)
+   */
+  readonly peerCidrs?: readonly string[];
 }
 
 export function databaseSecurityGroup(scope: Construct, id: string, props: DatabaseSecurityGroupProps): SecurityGroup {
@@ -28,6 +34,9 @@ export function databaseSecurityGroup(scope: Construct, id: string, props: Datab
         toPort: props.port,
         securityGroups: [props.sourceSecurityGroupId],
       },
+      ...(props.peerCidrs?.length
+        ? [{ description: `TCP ${props.port} from the clouds copying this database, over the private links`, protocol: "tcp", fromPort: props.port, toPort: props.port, cidrBlocks: [...props.peerCidrs] }]
+        : []),
     ],
     tags: { Name: props.name },
   });

@@ -167,3 +167,39 @@ export function replicationStatus(env: EnvironmentConfig, cloud: KubernetesCloud
   if (role === "primary" || role === "standalone" || role === undefined) return role ?? "standalone";
   return jobState ?? "not-built";
 }
+
+/**
+ * The copy paths these stacks build, by engine: PostgreSQL to GCP through Database Migration
+ * Service. A role that asks for another copy is valid config, reported as `not-built` in the data
+ * contract (docs/data-across-clouds.md lists what is missing); nothing is opened for it.
+ */
+export const BUILT_COPY_PATHS: Readonly<Record<CopiedEngine, readonly KubernetesCloud[]>> = {
+  postgres: ["gcp"],
+  mongodb: [],
+};
+
+/** The clouds whose copy of the primary's `engine` these stacks build. */
+export function copyingClouds(env: EnvironmentConfig, engine: CopiedEngine): KubernetesCloud[] {
+  return enabledClouds(env).filter((cloud) => copiesEngine(env, cloud, engine) && BUILT_COPY_PATHS[engine].includes(cloud));
+}
+
+/**
+ * The ranges the copies of `engine` connect to the primary from, over the private links: on GCP the
+ * private-service range (the Cloud SQL replica itself subscribes), on Azure and DigitalOcean the
+ * network the copy jobs and managed databases run in.
+ */
+export function copyClientCidrs(env: EnvironmentConfig, engine: CopiedEngine): string[] {
+  return copyingClouds(env, engine).map((cloud) => {
+    const c = env.clouds;
+    switch (cloud) {
+      case "gcp":
+        return engine === "postgres" ? c.gcp!.network.privateServicesCidr : c.gcp!.data.mongodbAtlas!.cidr;
+      case "azure":
+        return c.azure!.network.cidr;
+      case "digitalocean":
+        return c.digitalocean!.network.cidr;
+      case "aws":
+        return c.aws!.network.cidr;
+    }
+  });
+}
