@@ -14,13 +14,17 @@ import { GcsBucket } from "../../constructs/gcp/secure-bucket";
 import { ServiceAgents } from "../../constructs/gcp/service-agents";
 import { ATLAS_GCP_REGIONS, GcpConfig } from "../../modules/config/clouds/gcp";
 import type { EnvironmentConfig } from "../../modules/config/environment";
-import { copySourceStackId, replicationStatus } from "../../modules/config/data-roles";
+import { copySourceStackId, copyingClouds, replicationStatus } from "../../modules/config/data-roles";
 import { DataContract, GcpNetworkContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
+import { postgresReplica } from "./replica";
 import { gcpStack } from "./stack";
 
-export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig, networkStack: LayerStack): LayerStack {
+/**
+ * @param primaryData the data stack of the primary on AWS, when this cloud's Cloud SQL replicates it
+ */
+export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig, networkStack: LayerStack, primaryData?: LayerStack): LayerStack {
   const stack = gcpStack(scope, env, gcp, "data");
   new RandomProvider(stack, "random");
   const network = stack.read(GcpNetworkContract, networkStack);
@@ -35,6 +39,8 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
     encrypterDecrypters: [agents.email("cloud-sql"), agents.email("memorystore"), agents.email("storage"), agents.email("secret-manager")],
   });
 
+  // The Cloud SQL instance is a continuous replica of the AWS primary (docs/data-across-clouds.md).
+  const replicates = primaryData !== undefined && copyingClouds(env, "postgres").includes("gcp");
   const postgres = new CloudSqlPostgres(stack, "postgres", {
     instanceName: `${prefix}-postgres`,
     region: gcp.region,
@@ -48,7 +54,12 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
     readReplica: d.postgres.readReplica ?? stack.production,
     backupRetentionCount: d.postgres.backupRetentionCount ?? (stack.production ? 30 : 7),
     preventDestroy: protect,
+    migrationDestination: replicates,
   });
+  const replica =
+    replicates && primaryData && env.clouds.aws
+      ? postgresReplica(stack, { aws: env.clouds.aws, gcp, primaryData, network: { vpcId: network.vpc_id, networkName: network.network_name }, destination: postgres })
+      : undefined;
   const redis = d.redis.enabled
     ? new MemorystoreRedis(stack, "redis", {
         instanceName: `${prefix}-redis`,
@@ -107,7 +118,7 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
     object_bucket_name: objects.name,
     object_storage_endpoint: "https://storage.googleapis.com",
     replication_source: copySourceStackId(env, "gcp"),
-    replication_status: replicationStatus(env, "gcp"),
+    replication_status: replicationStatus(env, "gcp", replica?.job.state),
     postgres_replication_secret_ref: "",
   });
   return stack;
