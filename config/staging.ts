@@ -53,6 +53,6 @@ export const staging: EnvironmentInput = {
     pages: { productionBranch: "staging" },
   },
   platform: { enabled: true },
-  // No Atlas organisation in staging: MongoDB stays on AWS, PostgreSQL replicates to Cloud SQL.
-  dataCopies: { engines: ["postgres"] },
+  // No Atlas organisation in staging: MongoDB stays on AWS; PostgreSQL and objects reach GCP.
+  dataCopies: { engines: ["postgres", "objects"] },
 };

@@ -30,9 +30,13 @@ describe("data roles across clouds: each bad config names the field", () => {
       [
         "production.clouds.gcp.data.role: a second postgres primary (clouds.aws.data.role is already primary); exactly one cloud holds the primary of each engine",
         "production.clouds.gcp.data.role: a second mongodb primary (clouds.aws.data.role is already primary); exactly one cloud holds the primary of each engine",
+        "production.clouds.gcp.data.role: a second objects primary (clouds.aws.data.role is already primary); exactly one cloud holds the primary of each engine",
       ]],
     ["two primaries of PostgreSQL only, when the second cloud runs no MongoDB", "staging", (c) => { c.clouds.gcp.data.role = "primary"; },
-      ["staging.clouds.gcp.data.role: a second postgres primary (clouds.aws.data.role is already primary); exactly one cloud holds the primary of each engine"]],
+      [
+        "staging.clouds.gcp.data.role: a second postgres primary (clouds.aws.data.role is already primary); exactly one cloud holds the primary of each engine",
+        "staging.clouds.gcp.data.role: a second objects primary (clouds.aws.data.role is already primary); exactly one cloud holds the primary of each engine",
+      ]],
     ["replicas without any primary", "staging", (c) => { c.clouds.aws.data.role = "replica"; },
       ["staging.clouds.aws.data.role: 'replica' copies the primary, and no enabled cloud has data.role 'primary'"]],
     ["a DigitalOcean replica without a private link", "production", (c) => { c.clouds.digitalocean.data.role = "replica"; },
@@ -46,7 +50,7 @@ describe("data roles across clouds: each bad config names the field", () => {
     ["an engine listed twice", "production", (c) => { c.dataCopies = { engines: ["postgres", "postgres"] }; },
       ["production.dataCopies.engines: lists an engine twice"]],
     ["an engine that is not copied (Redis)", "production", (c) => { c.dataCopies = { engines: ["redis"] }; },
-      ['production.dataCopies.engines[0]: Invalid option: expected one of "postgres"|"mongodb"']],
+      ['production.dataCopies.engines[0]: Invalid option: expected one of "postgres"|"mongodb"|"objects"']],
     ["an unknown role", "production", (c) => { c.clouds.gcp.data.role = "mirror"; },
       ['production.clouds.gcp.data.role: Invalid option: expected one of "primary"|"replica"|"backup"|"standalone"']],
   ];
@@ -95,11 +99,11 @@ describe("linkedClouds: the one reader of the interconnect config", () => {
 describe("shipped roles", () => {
   const [staging, production] = loadEnvironments(environments);
 
-  test("AWS holds the primary; GCP and Azure copy PostgreSQL and MongoDB in production; staging copies PostgreSQL only", () => {
+  test("AWS holds the primary; GCP and Azure copy PostgreSQL and MongoDB in production; staging copies PostgreSQL and objects, not MongoDB", () => {
     expect(primaryCloud(production)).toBe("aws");
     expect([copiesEngine(production, "gcp", "postgres"), copiesEngine(production, "gcp", "mongodb")]).toEqual([true, true]);
     expect([copiesEngine(production, "azure", "postgres"), copiesEngine(production, "azure", "mongodb")]).toEqual([true, true]);
     expect(copiesEngine(production, "digitalocean", "postgres")).toBe(false);
-    expect([copiesEngine(staging, "gcp", "postgres"), copiesEngine(staging, "gcp", "mongodb")]).toEqual([true, false]);
+    expect([copiesEngine(staging, "gcp", "postgres"), copiesEngine(staging, "gcp", "mongodb"), copiesEngine(staging, "gcp", "objects")]).toEqual([true, false, true]);
   });
 });

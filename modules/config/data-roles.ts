@@ -62,7 +62,7 @@ export function dataRole(env: EnvironmentConfig, cloud: KubernetesCloud): DataRo
 /** Whether `cloud` runs a database of `engine` at all. */
 function holdsEngine(env: EnvironmentConfig, cloud: KubernetesCloud, engine: CopiedEngine): boolean {
   const c = env.clouds;
-  if (engine === "postgres") return c[cloud] !== undefined;
+  if (engine === "postgres" || engine === "objects") return c[cloud] !== undefined;
   switch (cloud) {
     case "aws":
       return c.aws?.data.documentdb.enabled ?? false;
@@ -170,12 +170,13 @@ export function replicationStatus(env: EnvironmentConfig, cloud: KubernetesCloud
 
 /**
  * The copy paths these stacks build, by engine: PostgreSQL to GCP through Database Migration
- * Service. A role that asks for another copy is valid config, reported as `not-built` in the data
+ * Service, objects to GCP through Storage Transfer Service. A role that asks for another copy is valid config, reported as `not-built` in the data
  * contract (docs/data-across-clouds.md lists what is missing); nothing is opened for it.
  */
 export const BUILT_COPY_PATHS: Readonly<Record<CopiedEngine, readonly KubernetesCloud[]>> = {
   postgres: ["gcp"],
   mongodb: [],
+  objects: ["gcp"],
 };
 
 /** The clouds whose copy of the primary's `engine` these stacks build. */
@@ -188,7 +189,7 @@ export function copyingClouds(env: EnvironmentConfig, engine: CopiedEngine): Kub
  * private-service range (the Cloud SQL replica itself subscribes), on Azure and DigitalOcean the
  * network the copy jobs and managed databases run in.
  */
-export function copyClientCidrs(env: EnvironmentConfig, engine: CopiedEngine): string[] {
+export function copyClientCidrs(env: EnvironmentConfig, engine: "postgres" | "mongodb"): string[] {
   return copyingClouds(env, engine).map((cloud) => {
     const c = env.clouds;
     switch (cloud) {

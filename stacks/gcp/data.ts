@@ -18,7 +18,7 @@ import { copySourceStackId, copyingClouds, replicationStatus } from "../../modul
 import { DataContract, GcpNetworkContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
-import { postgresReplica } from "./replica";
+import { objectCopy, postgresReplica, readPrimary } from "./copies";
 import { gcpStack } from "./stack";
 
 /**
@@ -39,8 +39,10 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
     encrypterDecrypters: [agents.email("cloud-sql"), agents.email("memorystore"), agents.email("storage"), agents.email("secret-manager")],
   });
 
-  // The Cloud SQL instance is a continuous replica of the AWS primary (docs/data-across-clouds.md).
+  // The copies of the AWS primary this cloud keeps (docs/data-across-clouds.md).
   const replicates = primaryData !== undefined && copyingClouds(env, "postgres").includes("gcp");
+  const copiesObjects = primaryData !== undefined && copyingClouds(env, "objects").includes("gcp");
+  const primary = primaryData && env.clouds.aws && (replicates || copiesObjects) ? readPrimary(stack, env.clouds.aws, primaryData) : undefined;
   const postgres = new CloudSqlPostgres(stack, "postgres", {
     instanceName: `${prefix}-postgres`,
     region: gcp.region,
@@ -57,8 +59,8 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
     migrationDestination: replicates,
   });
   const replica =
-    replicates && primaryData && env.clouds.aws
-      ? postgresReplica(stack, { aws: env.clouds.aws, gcp, primaryData, network: { vpcId: network.vpc_id, networkName: network.network_name }, destination: postgres })
+    replicates && primary && env.clouds.aws
+      ? postgresReplica(stack, primary, { aws: env.clouds.aws, gcp, network: { vpcId: network.vpc_id, networkName: network.network_name }, destination: postgres })
       : undefined;
   const redis = d.redis.enabled
     ? new MemorystoreRedis(stack, "redis", {
@@ -103,6 +105,8 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
     logBucketName: logs.name,
     preventDestroy: protect,
   });
+
+  if (copiesObjects && primary && env.clouds.aws) objectCopy(stack, primary, env.clouds.aws, gcp, objects.name);
 
   stack.publish(DataContract, {
     data_role: d.role,

@@ -1,8 +1,11 @@
 /** The environment-wide `dataCopies` section: what of the primary reaches the replica and backup clouds. */
 import { z } from "zod";
 
-/** Engines whose primary is copied to other clouds. Redis is not: each cloud's cache warms from its own database. */
-export const COPIED_ENGINES = ["postgres", "mongodb"] as const;
+/**
+ * What of the primary is copied to other clouds: the two databases and the object store. Redis is
+ * not: each cloud's cache warms from its own database (docs/data-across-clouds.md).
+ */
+export const COPIED_ENGINES = ["postgres", "mongodb", "objects"] as const;
 export type CopiedEngine = (typeof COPIED_ENGINES)[number];
 
 export const DataCopiesConfig = z
@@ -10,7 +13,7 @@ export const DataCopiesConfig = z
     /**
      * Engines whose primary reaches the replica and backup clouds. Leave one out where a replica
      * cloud has no place for it (e.g. no Atlas organisation for the MongoDB replica on GCP).
-     * @default ["postgres", "mongodb"]
+     * @default ["postgres", "mongodb", "objects"]
      */
     engines: z
       .array(z.enum(COPIED_ENGINES))
