@@ -10,6 +10,7 @@ import { AksCluster } from "../../constructs/azure/aks-cluster";
 import { CosmosMongo } from "../../constructs/azure/cosmos-mongo";
 import { SecureKeyVault } from "../../constructs/azure/key-vault";
 import { PostgresFlexible } from "../../constructs/azure/postgres-flexible";
+import { PostgresVaultedBackup } from "../../constructs/azure/postgres-vaulted-backup";
 import { privateEndpoint } from "../../constructs/azure/private-endpoint";
 import { azureProvider } from "../../constructs/azure/provider";
 import { SecureRedisCache } from "../../constructs/azure/redis-cache";
@@ -191,6 +192,17 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     zoneRedundantHa: production,
     preventDestroy: production,
   });
+
+  // The backup cloud keeps vaulted PostgreSQL backups beyond the server's own 35-day window.
+  if (d.role === "backup") {
+    new PostgresVaultedBackup(stack, "postgres-backup", {
+      ...place,
+      name: resourceName(env, ["pg-backup"], 50),
+      resourceGroupId: `/subscriptions/${azure.subscriptionId}/resourceGroups/${network.resource_group_name}`,
+      serverId: postgres.server.id,
+      production,
+    });
+  }
 
   const mongo = d.cosmosMongo.enabled
     ? new CosmosMongo(stack, "mongo", {
