@@ -31,7 +31,7 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig): Laye
     const stacks = BUILDERS[cloud](scope, env, clouds);
     clouds[cloud] = stacks;
     if (stacks.cluster && env.platform.enabled) {
-      const platform = buildPlatformStack(scope, env, cloud, stacks.cluster);
+      const platform = buildPlatformStack(scope, env, cloud, stacks.cluster, stacks.data);
       if (platform) platforms.push({ cloud, stack: platform });
     }
   }

@@ -59,8 +59,8 @@ describe("the PostgreSQL port admits the copying clouds over the private links, 
     const group = Object.values(resourcesOf(json, "aws_security_group")).find((g: any) => g.name.endsWith("-postgres")) as any;
     const cidrs = group.ingress.flatMap((rule: any) => rule.cidr_blocks ?? []);
     const env = shippedEnvironment(name);
-    // GCP's Cloud SQL replica subscribes from the private-service range; Azure's backup copy is not built yet.
-    const expected = [env.clouds.gcp?.network.privateServicesCidr].filter(Boolean);
+    // GCP's Cloud SQL replica subscribes from the private-service range; Azure's refresh job runs on the AKS nodes in the VNet.
+    const expected = [env.clouds.gcp?.network.privateServicesCidr, env.clouds.azure?.network.cidr].filter(Boolean);
     expect(cidrs).toEqual(expected);
     expect(cidrs).not.toContain("0.0.0.0/0");
   });

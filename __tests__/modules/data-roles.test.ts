@@ -107,3 +107,20 @@ describe("shipped roles", () => {
     expect([copiesEngine(staging, "gcp", "postgres"), copiesEngine(staging, "gcp", "mongodb"), copiesEngine(staging, "gcp", "objects")]).toEqual([true, false, true]);
   });
 });
+
+describe("schedules parse (cron-parser) before anything is built", () => {
+  const cases: [string, string, string][] = [
+    ["a field out of range", "61 * * * *", "production.dataCopies.postgres.refreshSchedule: is not a cron schedule: Constraint error, got value 61 expected range 0-59"],
+    ["words instead of cron", "every day at two", "production.dataCopies.postgres.refreshSchedule: must have 5 cron fields (minute hour day-of-month month day-of-week), got 4"],
+    ["a seconds field (Kubernetes takes five fields)", "0 30 */6 * * *", "production.dataCopies.postgres.refreshSchedule: must have 5 cron fields (minute hour day-of-month month day-of-week), got 6"],
+    ["an unknown month name", "0 2 * foo *", "production.dataCopies.postgres.refreshSchedule: is not a cron schedule: Validation error, cannot resolve alias \"foo\""],
+  ];
+  test.each(cases)("%s", (_name, schedule, expected) => {
+    expect(problemsOf(shipped("production", (c) => { c.dataCopies = { postgres: { refreshSchedule: schedule } }; }))).toEqual([expected]);
+  });
+
+  test("a valid schedule loads, and the default refreshes every six hours", () => {
+    expect(problemsOf(shipped("production", (c) => { c.dataCopies = { postgres: { refreshSchedule: "15 1 * * 1-5" } }; }))).toEqual([]);
+    expect(loadEnvironments([shipped("production")])[0].dataCopies.postgres.refreshSchedule).toBe("30 */6 * * *");
+  });
+});

@@ -109,6 +109,20 @@ export class SecureKeyVault extends Construct {
     return { secret, value: password.result };
   }
 
+  /**
+   * Keeps a value made elsewhere (e.g. a credential another cloud generated) in the vault.
+   * `value` is a reference, never a literal.
+   */
+  storedSecret(id: string, secretName: string, value: string): KeyVaultSecret {
+    return new KeyVaultSecret(this, `${id}-secret`, {
+      name: secretName,
+      keyVaultId: this.vault.id,
+      value,
+      contentType: "password",
+      dependsOn: [this.deployerRole("Key Vault Secrets Officer", "writes the generated passwords")],
+    });
+  }
+
   /** The deploying identity's data-plane role on this vault, made once on first need. */
   private deployerRole(role: string, purpose: string): RoleAssignment {
     let assignment = this.deployerRoles.get(role);

@@ -170,11 +170,12 @@ export function replicationStatus(env: EnvironmentConfig, cloud: KubernetesCloud
 
 /**
  * The copy paths these stacks build, by engine: PostgreSQL to GCP through Database Migration
- * Service, objects to GCP through Storage Transfer Service. A role that asks for another copy is valid config, reported as `not-built` in the data
+ * Service and to Azure by a scheduled refresh (pg_dump, pg_restore) on AKS, objects to GCP through
+ * Storage Transfer Service. A role that asks for another copy is valid config, reported as `not-built` in the data
  * contract (docs/data-across-clouds.md lists what is missing); nothing is opened for it.
  */
 export const BUILT_COPY_PATHS: Readonly<Record<CopiedEngine, readonly KubernetesCloud[]>> = {
-  postgres: ["gcp"],
+  postgres: ["gcp", "azure"],
   mongodb: [],
   objects: ["gcp"],
 };

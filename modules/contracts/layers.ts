@@ -121,6 +121,15 @@ export const EdgeContract = new Contract("edge", {
   pool_ids: { type: "list", description: "Load-balancer pool ids, one per cluster, in failover order", default: [] },
 });
 
+export const AzureDataContract = DataContract.extend("azure-data", {
+  key_vault_name: { type: "string", description: "Name of the data Key Vault (consumers read secrets from it by name through their own identity)", default: "pending" },
+  postgres_admin_login: { type: "string", description: "Administrator login of the PostgreSQL server (its password is the postgres_secret_ref secret)", default: "pending" },
+  postgres_admin_secret_name: { type: "string", description: "Key Vault secret name of the PostgreSQL administrator password, never the value", default: "pending" },
+  postgres_source_host: { type: "string", description: "Host of the primary's PostgreSQL the backup server is refreshed from, over the private link (empty when it copies nothing)", default: "" },
+  postgres_source_secret_name: { type: "string", description: "Key Vault secret name of the primary's replication password, never the value (empty when it copies nothing)", default: "" },
+  postgres_refresh_client_id: { type: "string", description: "Client id of the workload identity the refresh job runs as (empty when it copies nothing)", default: "" },
+});
+
 export const DigitalOceanDataContract = DataContract.extend("digitalocean-data", {
   postgres_replica_endpoint: { type: "string", description: "Private host name of the PostgreSQL read replica (empty without one)", default: "" },
   database_cluster_ids: { type: "list", description: "Ids of the managed database clusters (`doctl databases connection <id>` shows credentials to those allowed)", default: [] },

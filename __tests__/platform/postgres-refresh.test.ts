@@ -1,0 +1,122 @@
+/**
+ * The backup cloud's PostgreSQL refresh: on every shipped environment whose Azure copies the
+ * primary, a CronJob on AKS (schedule from config, image pinned by digest, credentials only as CSI
+ * files from Key Vault through a workload identity, resource limits) and, in the Azure data stack,
+ * the identity federated to exactly that service account, allowed to read the vault's secrets, and
+ * the primary's replication password copied into the vault without an output.
+ */
+import { parse } from "yaml";
+import { copyingClouds } from "../../modules/config/data-roles";
+import { onlyResource, resourcesOf, shippedEnvironment, shippedEnvironments, stackOf, synthJson } from "../support/synth";
+
+const refreshing = shippedEnvironments().filter((env) => copyingClouds(env, "postgres").includes("azure"));
+
+test("production refreshes its Azure backup server from the primary; staging has no Azure", () => {
+  expect(refreshing.map((env) => env.name)).toEqual(["production"]);
+});
+
+/** The manifests of the refresh job's release in a platform stack. */
+function manifests(json: ReturnType<typeof synthJson>): any[] {
+  const release = Object.values(resourcesOf(json, "helm_release")).find((r: any) => r.name === "postgres-refresh") as any;
+  return release ? parse(release.values[0]).resources : [];
+}
+
+describe.each(refreshing.map((env) => [env.name, env] as const))("%s-azure-platform runs the refresh CronJob", (name, env) => {
+  const platform = synthJson(stackOf([env], `${name}-azure-platform`));
+  const all = manifests(platform);
+  const byKind = (kind: string) => all.find((m) => m.kind === kind);
+  const cron = byKind("CronJob");
+  const pod = cron.spec.jobTemplate.spec.template.spec;
+  const container = pod.containers[0];
+
+  test("runs on the configured schedule, one run at a time", () => {
+    expect(cron.spec).toMatchObject({ schedule: env.dataCopies.postgres.refreshSchedule, timeZone: "Etc/UTC", concurrencyPolicy: "Forbid" });
+  });
+
+  test("uses an image pinned by digest from an allowed registry", () => {
+    expect(container.image).toMatch(/^docker\.io\/library\/postgres:[\w.-]+@sha256:[0-9a-f]{64}$/);
+    expect(env.platform.allowedRegistries.some((registry) => container.image.startsWith(registry))).toBe(true);
+  });
+
+  test("no credential is an env value, a secretKeyRef or a Kubernetes Secret: passwords are CSI files from Key Vault", () => {
+    for (const variable of container.env) {
+      expect(variable.valueFrom).toBeUndefined();
+      expect(variable.name).not.toMatch(/PASSWORD|SECRET|TOKEN|KEY/i);
+      expect(String(variable.value)).toMatch(/^(\$\{data\.terraform_remote_state\.azure_data\.outputs\.(postgres_source_host|postgres_endpoint|postgres_admin_login)\}|addtocloud_replication|addtocloud)$/);
+    }
+    expect(all.map((m) => m.kind)).not.toContain("Secret");
+    const volume = pod.volumes.find((v: any) => v.csi);
+    expect(volume.csi).toEqual({ driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: "postgres-refresh" } });
+    const provider = byKind("SecretProviderClass");
+    expect(provider.spec.provider).toBe("azure");
+    expect(provider.spec.parameters).toMatchObject({
+      usePodIdentity: "false",
+      clientID: "${data.terraform_remote_state.azure_data.outputs.postgres_refresh_client_id}",
+      keyvaultName: "${data.terraform_remote_state.azure_data.outputs.key_vault_name}",
+      tenantId: env.clouds.azure!.tenantId,
+    });
+    expect(provider.spec.parameters.objects).toContain("objectAlias: source-password");
+    expect(provider.spec.parameters.objects).toContain("objectAlias: target-password");
+  });
+
+  test("runs as the workload identity: annotated service account, labelled pod", () => {
+    const account = byKind("ServiceAccount");
+    expect(account.metadata.annotations).toEqual({ "azure.workload.identity/client-id": "${data.terraform_remote_state.azure_data.outputs.postgres_refresh_client_id}" });
+    expect(pod.serviceAccountName).toBe(account.metadata.name);
+    expect(cron.spec.jobTemplate.spec.template.metadata.labels["azure.workload.identity/use"]).toBe("true");
+  });
+
+  test("has requests and limits for CPU, memory and scratch space, and runs unprivileged", () => {
+    expect(Object.keys(container.resources.limits).sort()).toEqual(["cpu", "ephemeral-storage", "memory"]);
+    expect(Object.keys(container.resources.requests).sort()).toEqual(["cpu", "ephemeral-storage", "memory"]);
+    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+  });
+
+  test("verifies both servers' certificates: the primary's against the RDS CA bundle, the target against the system roots", () => {
+    const script = container.command[2] as string;
+    expect(script).toContain("sslmode=verify-full sslrootcert=/etc/source-ca/bundle.pem");
+    expect(script).toContain("sslmode=verify-full sslrootcert=system");
+    const ca = byKind("ConfigMap");
+    expect(ca.binaryData["bundle.pem"]).toMatch(/^\$\{base64encode\(data\.http\.[\w-]+\.response_body\)\}$/);
+  });
+
+  test("the schedule follows config", () => {
+    const custom = shippedEnvironment(name, (c: any) => { c.dataCopies = { postgres: { refreshSchedule: "0 3 * * *" } }; });
+    const job = manifests(synthJson(stackOf([custom], `${name}-azure-platform`))).find((m) => m.kind === "CronJob");
+    expect(job.spec.schedule).toBe("0 3 * * *");
+  });
+});
+
+describe.each(refreshing.map((env) => [env.name, env] as const))("%s-azure-data gives the job its identity and credentials", (name) => {
+  const data = synthJson(stackOf([shippedEnvironment(name)], `${name}-azure-data`));
+
+  test("a user-assigned identity federated to exactly the job's service account on the cluster's OIDC issuer", () => {
+    expect(onlyResource(data, "azurerm_federated_identity_credential")).toMatchObject({
+      issuer: "${data.terraform_remote_state.azure_cluster.outputs.oidc_issuer_url}",
+      subject: "system:serviceaccount:data-copies:postgres-refresh",
+      audience: ["api://AzureADTokenExchange"],
+    });
+  });
+
+  test("which may read the data vault's secrets", () => {
+    const role = Object.values(resourcesOf(data, "azurerm_role_assignment")).find((r: any) => String(r.principal_id).includes("postgres-refresh-identity")) as any;
+    expect(role).toMatchObject({ role_definition_name: "Key Vault Secrets User" });
+    expect(role.scope).toMatch(/azurerm_key_vault\.[\w-]+\.id/);
+  });
+
+  test("the primary's replication password is copied into the vault from Secrets Manager, and no output carries it", () => {
+    const secret = Object.values(resourcesOf(data, "azurerm_key_vault_secret")).find((s: any) => s.name === "postgres-source-password") as any;
+    expect(secret.value).toMatch(/^\$\{jsondecode\(data\.aws_secretsmanager_secret_version\.replication-secret\.secret_string\)\.password\}$/);
+    for (const output of Object.values(data.output ?? {})) expect(JSON.stringify(output.value)).not.toMatch(/secret_string|random_password|\.value\}/);
+    expect(data.output?.replication_status.value).toBe("scheduled-refresh");
+  });
+});
+
+test("a standalone Azure runs no refresh job and holds no copy of the primary's password", () => {
+  const alone = shippedEnvironment("production", (c: any) => { c.clouds.azure.data.role = "standalone"; });
+  expect(manifests(synthJson(stackOf([alone], "production-azure-platform")))).toEqual([]);
+  const data = synthJson(stackOf([alone], "production-azure-data"));
+  expect(resourcesOf(data, "azurerm_federated_identity_credential")).toEqual({});
+  expect(data.data?.aws_secretsmanager_secret_version).toBeUndefined();
+});

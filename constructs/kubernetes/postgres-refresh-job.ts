@@ -1,0 +1,171 @@
+/**
+ * A CronJob that refreshes a warm PostgreSQL copy from the primary: `pg_dump` from the primary
+ * over the private link (TLS verified against the primary's CA bundle), then `pg_restore --clean
+ * --create` into the backup server (TLS verified against the system roots). Credentials come from
+ * Key Vault through the Secrets Store CSI driver as files, read by the pod's workload identity;
+ * no credential is an env value or a Kubernetes Secret. The image is pinned by digest.
+ *
+ * pglogical (the primary's replication extension) is left out of the dump: the backup server does
+ * not load it, and the refresh would fail on its CREATE EXTENSION.
+ */
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { ManifestBundle } from "./manifest-bundle";
+import { platformNamespace } from "./namespace";
+import type { PlatformContext } from "./platform-context";
+
+export const REFRESH_NAMESPACE = "data-copies";
+export const REFRESH_SERVICE_ACCOUNT = "postgres-refresh";
+
+/**
+ * The official PostgreSQL 17.6 Alpine image (its multi-architecture index digest): pg_dump 17
+ * dumps servers back to 9.2 and `sslrootcert=system` needs libpq 16 or newer.
+ */
+export const POSTGRES_CLIENT_IMAGE = "docker.io/library/postgres:17.6-alpine@sha256:ef257d85f76e48da1c64832459b59fcaba1a4dac97bf5d7450c77753542eee94";
+
+/** Properties for {@link PostgresRefreshJob}. */
+export interface PostgresRefreshJobProps {
+  /** Five-field cron schedule, UTC. */
+  readonly schedule: string;
+  readonly sourceHost: string;
+  readonly sourceUser: string;
+  /** PEM bundle of the CAs that sign the source's server certificate. */
+  readonly sourceCaBundle: string;
+  readonly targetHost: string;
+  readonly targetUser: string;
+  /** The database copied. @default "addtocloud" */
+  readonly database?: string;
+  /** Key Vault holding both passwords, and the names of the two secrets. */
+  readonly keyVaultName: string;
+  readonly tenantId: string;
+  readonly sourceSecretName: string;
+  readonly targetSecretName: string;
+  /** Client id of the user-assigned identity federated to this job's service account. */
+  readonly clientId: string;
+  /**
+   * The largest dump expected, in GiB (scratch space of the pod).
+   * @default 20
+   */
+  readonly scratchGb?: number;
+}
+
+const SECRETS_DIR = "/mnt/secrets";
+const CA_DIR = "/etc/source-ca";
+
+/** The script the job runs; every value it needs is a file or a non-secret env value. */
+export function refreshScript(): string {
+  return [
+    "set -eu",
+    "dump=/work/refresh.dump",
+    `PGPASSWORD="$(cat ${SECRETS_DIR}/source-password)" pg_dump "host=$SOURCE_HOST port=5432 dbname=$DATABASE user=$SOURCE_USER sslmode=verify-full sslrootcert=${CA_DIR}/bundle.pem" --format=custom --no-owner --no-privileges --exclude-extension=pglogical --exclude-schema=pglogical --file="$dump"`,
+    `PGPASSWORD="$(cat ${SECRETS_DIR}/target-password)" pg_restore --dbname="host=$TARGET_HOST port=5432 dbname=postgres user=$TARGET_USER sslmode=verify-full sslrootcert=system" --clean --if-exists --create --no-owner --no-privileges --exit-on-error "$dump"`,
+    'echo "refreshed $DATABASE from $SOURCE_HOST at $(date -u +%Y-%m-%dT%H:%M:%SZ)"',
+  ].join("\n");
+}
+
+export class PostgresRefreshJob extends Construct {
+  readonly bundle: ManifestBundle;
+
+  constructor(scope: Construct, id: string, ctx: PlatformContext, props: PostgresRefreshJobProps) {
+    super(scope, id);
+    const scratch = props.scratchGb ?? 20;
+    const namespace = platformNamespace(this, ctx, REFRESH_NAMESPACE);
+    const labels = { "app.kubernetes.io/name": "postgres-refresh", "app.kubernetes.io/part-of": "addtocloud-data" };
+    const secretObjects = [
+      { objectName: props.sourceSecretName, objectAlias: "source-password" },
+      { objectName: props.targetSecretName, objectAlias: "target-password" },
+    ];
+    this.bundle = new ManifestBundle(this, "manifests", {
+      releaseName: "postgres-refresh",
+      namespace: REFRESH_NAMESPACE,
+      provider: ctx.helm,
+      dependsOn: [namespace],
+      manifests: [
+        {
+          apiVersion: "v1",
+          kind: "ServiceAccount",
+          metadata: { name: REFRESH_SERVICE_ACCOUNT, labels, annotations: { "azure.workload.identity/client-id": props.clientId } },
+          automountServiceAccountToken: false,
+        },
+        // Base64 (binaryData): the PEM's line breaks would otherwise be spliced into the release's YAML by Terraform.
+        { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "source-ca", labels }, binaryData: { "bundle.pem": Fn.base64encode(props.sourceCaBundle) } },
+        {
+          apiVersion: "secrets-store.csi.x-k8s.io/v1",
+          kind: "SecretProviderClass",
+          metadata: { name: "postgres-refresh", labels },
+          spec: {
+            provider: "azure",
+            parameters: {
+              usePodIdentity: "false",
+              clientID: props.clientId,
+              keyvaultName: props.keyVaultName,
+              tenantId: props.tenantId,
+              // The driver's format: a YAML list of YAML strings, one per object.
+              objects: ["array:", ...secretObjects.flatMap((o) => ["  - |", `    objectName: ${o.objectName}`, "    objectType: secret", `    objectAlias: ${o.objectAlias}`])].join("\n"),
+            },
+          },
+        },
+        {
+          apiVersion: "batch/v1",
+          kind: "CronJob",
+          metadata: { name: "postgres-refresh", labels },
+          spec: {
+            schedule: props.schedule,
+            timeZone: "Etc/UTC",
+            concurrencyPolicy: "Forbid",
+            startingDeadlineSeconds: 3600,
+            successfulJobsHistoryLimit: 3,
+            failedJobsHistoryLimit: 3,
+            jobTemplate: {
+              metadata: { labels },
+              spec: {
+                backoffLimit: 2,
+                activeDeadlineSeconds: 6 * 3600,
+                ttlSecondsAfterFinished: 7 * 86400,
+                template: {
+                  metadata: { labels: { ...labels, "azure.workload.identity/use": "true" } },
+                  spec: {
+                    serviceAccountName: REFRESH_SERVICE_ACCOUNT,
+                    // The projected workload-identity token is mounted by the webhook; no API token is needed.
+                    automountServiceAccountToken: false,
+                    restartPolicy: "Never",
+                    securityContext: { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, fsGroup: 70, seccompProfile: { type: "RuntimeDefault" } },
+                    containers: [
+                      {
+                        name: "refresh",
+                        image: POSTGRES_CLIENT_IMAGE,
+                        command: ["/bin/sh", "-c", refreshScript()],
+                        env: [
+                          { name: "SOURCE_HOST", value: props.sourceHost },
+                          { name: "SOURCE_USER", value: props.sourceUser },
+                          { name: "TARGET_HOST", value: props.targetHost },
+                          { name: "TARGET_USER", value: props.targetUser },
+                          { name: "DATABASE", value: props.database ?? "addtocloud" },
+                        ],
+                        resources: {
+                          requests: { cpu: "250m", memory: "512Mi", "ephemeral-storage": "1Gi" },
+                          limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": `${scratch + 1}Gi` },
+                        },
+                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                        volumeMounts: [
+                          { name: "secrets", mountPath: SECRETS_DIR, readOnly: true },
+                          { name: "source-ca", mountPath: CA_DIR, readOnly: true },
+                          { name: "work", mountPath: "/work" },
+                        ],
+                      },
+                    ],
+                    volumes: [
+                      { name: "secrets", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: "postgres-refresh" } } },
+                      { name: "source-ca", configMap: { name: "source-ca" } },
+                      { name: "work", emptyDir: { sizeLimit: `${scratch}Gi` } },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        },
+      ],
+    });
+  }
+}
