@@ -27,22 +27,29 @@ describe.each(refreshing.map((env) => [env.name, env] as const))("%s-azure-platf
   const byKind = (kind: string) => all.find((m) => m.kind === kind);
   const cron = byKind("CronJob");
   const pod = cron.spec.jobTemplate.spec.template.spec;
-  const container = pod.containers[0];
+  const containers: any[] = [...pod.initContainers, ...pod.containers];
 
   test("runs on the configured schedule, one run at a time", () => {
     expect(cron.spec).toMatchObject({ schedule: env.dataCopies.postgres.refreshSchedule, timeZone: "Etc/UTC", concurrencyPolicy: "Forbid" });
   });
 
-  test("uses an image pinned by digest from an allowed registry", () => {
-    expect(container.image).toMatch(/^docker\.io\/library\/postgres:[\w.-]+@sha256:[0-9a-f]{64}$/);
-    expect(env.platform.allowedRegistries.some((registry) => container.image.startsWith(registry))).toBe(true);
+  test("dumps first (init container), then restores into the backup server and archives the dump side by side", () => {
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual(["dump"]);
+    expect(pod.containers.map((c: any) => c.name)).toEqual(["restore", "archive"]);
+  });
+
+  test("every container's image is pinned by digest and comes from an allowed registry", () => {
+    for (const container of containers) {
+      expect(container.image).toMatch(/^docker\.io\/library\/(postgres|python):[\w.-]+@sha256:[0-9a-f]{64}$/);
+      expect(env.platform.allowedRegistries.some((registry) => container.image.startsWith(registry))).toBe(true);
+    }
   });
 
   test("no credential is an env value, a secretKeyRef or a Kubernetes Secret: passwords are CSI files from Key Vault", () => {
-    for (const variable of container.env) {
+    for (const variable of containers.flatMap((container) => container.env)) {
       expect(variable.valueFrom).toBeUndefined();
       expect(variable.name).not.toMatch(/PASSWORD|SECRET|TOKEN|KEY/i);
-      expect(String(variable.value)).toMatch(/^(\$\{data\.terraform_remote_state\.azure_data\.outputs\.(postgres_source_host|postgres_endpoint|postgres_admin_login)\}|addtocloud_replication|addtocloud)$/);
+      expect(String(variable.value)).toMatch(/^(\$\{data\.terraform_remote_state\.azure_data\.outputs\.(postgres_source_host|postgres_endpoint|postgres_admin_login|postgres_dumps_url)\}|addtocloud_replication|addtocloud)$/);
     }
     expect(all.map((m) => m.kind)).not.toContain("Secret");
     const volume = pod.volumes.find((v: any) => v.csi);
@@ -66,17 +73,26 @@ describe.each(refreshing.map((env) => [env.name, env] as const))("%s-azure-platf
     expect(cron.spec.jobTemplate.spec.template.metadata.labels["azure.workload.identity/use"]).toBe("true");
   });
 
-  test("has requests and limits for CPU, memory and scratch space, and runs unprivileged", () => {
-    expect(Object.keys(container.resources.limits).sort()).toEqual(["cpu", "ephemeral-storage", "memory"]);
-    expect(Object.keys(container.resources.requests).sort()).toEqual(["cpu", "ephemeral-storage", "memory"]);
-    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+  test("every container has requests and limits for CPU, memory and scratch space, and runs unprivileged", () => {
+    for (const container of containers) {
+      expect(Object.keys(container.resources.limits).sort()).toEqual(["cpu", "ephemeral-storage", "memory"]);
+      expect(Object.keys(container.resources.requests).sort()).toEqual(["cpu", "ephemeral-storage", "memory"]);
+      expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    }
+    // The dump's scratch volume fits in the dump container's limit, the pod's effective one.
+    expect(pod.volumes.find((v: any) => v.name === "work").emptyDir.sizeLimit).toBe("20Gi");
+    expect(pod.initContainers[0].resources.limits["ephemeral-storage"]).toBe("21Gi");
     expect(pod.securityContext.runAsNonRoot).toBe(true);
   });
 
+  test("the scripts hold no Terraform template sequence (they travel inside a Terraform string)", () => {
+    for (const container of containers) expect(container.command.join(" ")).not.toMatch(/\$\{|%\{/);
+  });
+
   test("verifies both servers' certificates: the primary's against the RDS CA bundle, the target against the system roots", () => {
-    const script = container.command[2] as string;
-    expect(script).toContain("sslmode=verify-full sslrootcert=/etc/source-ca/bundle.pem");
-    expect(script).toContain("sslmode=verify-full sslrootcert=system");
+    expect(pod.initContainers[0].command[2]).toContain("sslmode=verify-full sslrootcert=/etc/source-ca/bundle.pem");
+    expect(pod.containers[0].command[2]).toContain("sslmode=verify-full sslrootcert=system");
+    expect(pod.containers[1].env).toContainEqual({ name: "DUMPS_URL", value: "${data.terraform_remote_state.azure_data.outputs.postgres_dumps_url}" });
     const ca = byKind("ConfigMap");
     expect(ca.binaryData["bundle.pem"]).toMatch(/^\$\{base64encode\(data\.http\.[\w-]+\.response_body\)\}$/);
   });
@@ -99,6 +115,15 @@ describe.each(refreshing.map((env) => [env.name, env] as const))("%s-azure-data 
     });
   });
 
+  test("every dump lands in an immutable container: 35 days, locked in production", () => {
+    expect(onlyResource(data, "azurerm_storage_container_immutability_policy")).toMatchObject({ immutability_period_in_days: 35, locked: true, protected_append_writes_enabled: false });
+    const dumps = Object.entries(resourcesOf(data, "azurerm_storage_container")).find(([, c]: [string, any]) => c.name === "postgres-dumps")!;
+    expect(onlyResource(data, "azurerm_storage_container_immutability_policy").storage_container_resource_manager_id).toBe(`\${azurerm_storage_container.${dumps[0]}.resource_manager_id}`);
+    const writer = Object.values(resourcesOf(data, "azurerm_role_assignment")).find((r: any) => r.role_definition_name === "Storage Blob Data Contributor") as any;
+    expect(writer.scope).toBe(`\${azurerm_storage_container.${dumps[0]}.resource_manager_id}`);
+    expect(writer.principal_id).toMatch(/postgres-refresh-identity/);
+  });
+
   test("which may read the data vault's secrets", () => {
     const role = Object.values(resourcesOf(data, "azurerm_role_assignment")).find((r: any) => String(r.principal_id).includes("postgres-refresh-identity")) as any;
     expect(role).toMatchObject({ role_definition_name: "Key Vault Secrets User" });
@@ -111,6 +136,21 @@ describe.each(refreshing.map((env) => [env.name, env] as const))("%s-azure-data 
     for (const output of Object.values(data.output ?? {})) expect(JSON.stringify(output.value)).not.toMatch(/secret_string|random_password|\.value\}/);
     expect(data.output?.replication_status.value).toBe("scheduled-refresh");
   });
+});
+
+test("outside production the dumps' retention is enforced but not locked", () => {
+  const staging = shippedEnvironment("staging", (input: any) => {
+    input.clouds.azure = {
+      location: "eastus2",
+      subscriptionId: "00000000-0000-0000-0000-000000000011",
+      tenantId: "00000000-0000-0000-0000-000000000012",
+      network: { cidr: "10.130.0.0/20" },
+      cluster: { systemPool: { scaling: { min: 1, desired: 1, max: 2 } }, userPool: { scaling: { min: 1, desired: 1, max: 3 } } },
+      data: { role: "backup" },
+    };
+  });
+  const data = synthJson(stackOf([staging], "staging-azure-data"));
+  expect(onlyResource(data, "azurerm_storage_container_immutability_policy")).toMatchObject({ immutability_period_in_days: 35, locked: false });
 });
 
 test("a standalone Azure runs no refresh job and holds no copy of the primary's password", () => {

@@ -1,9 +1,11 @@
 /**
  * A CronJob that refreshes a warm PostgreSQL copy from the primary: `pg_dump` from the primary
- * over the private link (TLS verified against the primary's CA bundle), then `pg_restore --clean
- * --create` into the backup server (TLS verified against the system roots). Credentials come from
- * Key Vault through the Secrets Store CSI driver as files, read by the pod's workload identity;
- * no credential is an env value or a Kubernetes Secret. The image is pinned by digest.
+ * over the private link (TLS verified against the primary's CA bundle, an init container), then at
+ * once `pg_restore --clean --create` into the backup server (TLS verified against the system roots)
+ * and an upload of the same dump to an immutable Blob container (Entra token from the pod's
+ * federated workload-identity token, block blobs over HTTPS). Database passwords come from Key
+ * Vault through the Secrets Store CSI driver as files; no credential is an env value or a
+ * Kubernetes Secret. Images are pinned by digest.
  *
  * pglogical (the primary's replication extension) is left out of the dump: the backup server does
  * not load it, and the refresh would fail on its CREATE EXTENSION.
@@ -22,6 +24,9 @@ export const REFRESH_SERVICE_ACCOUNT = "postgres-refresh";
  * dumps servers back to 9.2 and `sslrootcert=system` needs libpq 16 or newer.
  */
 export const POSTGRES_CLIENT_IMAGE = "docker.io/library/postgres:17.6-alpine@sha256:ef257d85f76e48da1c64832459b59fcaba1a4dac97bf5d7450c77753542eee94";
+
+/** The official Python 3.13 Alpine image (standard library only: urllib speaks to Entra ID and Blob Storage). */
+export const UPLOADER_IMAGE = "docker.io/library/python:3.13-alpine@sha256:399babc8b49529dabfd9c922f2b5eea81d611e4512e3ed250d75bd2e7683f4b0";
 
 /** Properties for {@link PostgresRefreshJob}. */
 export interface PostgresRefreshJobProps {
@@ -42,6 +47,8 @@ export interface PostgresRefreshJobProps {
   readonly targetSecretName: string;
   /** Client id of the user-assigned identity federated to this job's service account. */
   readonly clientId: string;
+  /** URL of the immutable Blob container every dump is uploaded to. */
+  readonly dumpsUrl: string;
   /**
    * The largest dump expected, in GiB (scratch space of the pod).
    * @default 20
@@ -52,14 +59,54 @@ export interface PostgresRefreshJobProps {
 const SECRETS_DIR = "/mnt/secrets";
 const CA_DIR = "/etc/source-ca";
 
-/** The script the job runs; every value it needs is a file or a non-secret env value. */
-export function refreshScript(): string {
+const DUMP = "/work/refresh.dump";
+
+/** The dump step (init container). Every value it needs is a file or a non-secret env value. */
+export function dumpScript(): string {
   return [
     "set -eu",
-    "dump=/work/refresh.dump",
-    `PGPASSWORD="$(cat ${SECRETS_DIR}/source-password)" pg_dump "host=$SOURCE_HOST port=5432 dbname=$DATABASE user=$SOURCE_USER sslmode=verify-full sslrootcert=${CA_DIR}/bundle.pem" --format=custom --no-owner --no-privileges --exclude-extension=pglogical --exclude-schema=pglogical --file="$dump"`,
-    `PGPASSWORD="$(cat ${SECRETS_DIR}/target-password)" pg_restore --dbname="host=$TARGET_HOST port=5432 dbname=postgres user=$TARGET_USER sslmode=verify-full sslrootcert=system" --clean --if-exists --create --no-owner --no-privileges --exit-on-error "$dump"`,
-    'echo "refreshed $DATABASE from $SOURCE_HOST at $(date -u +%Y-%m-%dT%H:%M:%SZ)"',
+    `PGPASSWORD="$(cat ${SECRETS_DIR}/source-password)" pg_dump "host=$SOURCE_HOST port=5432 dbname=$DATABASE user=$SOURCE_USER sslmode=verify-full sslrootcert=${CA_DIR}/bundle.pem" --format=custom --no-owner --no-privileges --exclude-extension=pglogical --exclude-schema=pglogical --file=${DUMP}`,
+  ].join("\n");
+}
+
+/** The restore step into the backup server. */
+export function restoreScript(): string {
+  return [
+    "set -eu",
+    `PGPASSWORD="$(cat ${SECRETS_DIR}/target-password)" pg_restore --dbname="host=$TARGET_HOST port=5432 dbname=postgres user=$TARGET_USER sslmode=verify-full sslrootcert=system" --clean --if-exists --create --no-owner --no-privileges --exit-on-error ${DUMP}`,
+    'echo "refreshed $DATABASE from $SOURCE_HOST"',
+  ].join("\n");
+}
+
+/**
+ * The upload step: exchanges the federated token the workload-identity webhook mounts
+ * (AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_AUTHORITY_HOST) for a
+ * Storage token, then puts the dump as 64 MiB blocks and commits the block list, under
+ * `<yyyy>/<mm>/<dd>/<database>-<timestamp>.dump`.
+ */
+export function uploadScript(): string {
+  return [
+    "import base64, datetime, json, os, urllib.parse, urllib.request",
+    "env = os.environ",
+    "form = urllib.parse.urlencode({",
+    '    "client_id": env["AZURE_CLIENT_ID"], "scope": "https://storage.azure.com/.default", "grant_type": "client_credentials",',
+    '    "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",',
+    '    "client_assertion": open(env["AZURE_FEDERATED_TOKEN_FILE"]).read()}).encode()',
+    'authority = env["AZURE_AUTHORITY_HOST"].rstrip("/") + "/" + env["AZURE_TENANT_ID"] + "/oauth2/v2.0/token"',
+    'token = json.load(urllib.request.urlopen(urllib.request.Request(authority, form)))["access_token"]',
+    'now = datetime.datetime.now(datetime.timezone.utc)',
+    'url = env["DUMPS_URL"].rstrip("/") + now.strftime("/%Y/%m/%d/") + env["DATABASE"] + now.strftime("-%Y%m%dT%H%M%SZ.dump")',
+    'headers = {"Authorization": "Bearer " + token, "x-ms-version": "2021-08-06"}',
+    "blocks = []",
+    `with open("${DUMP}", "rb") as dump:`,
+    "    while chunk := dump.read(64 * 1024 * 1024):",
+    '        block = base64.b64encode(str(len(blocks)).zfill(8).encode()).decode()',
+    '        put = urllib.request.Request(url + "?comp=block&blockid=" + urllib.parse.quote(block), chunk, headers, method="PUT")',
+    "        urllib.request.urlopen(put).close()",
+    "        blocks.append(block)",
+    'body = "<?xml version=\\"1.0\\" encoding=\\"utf-8\\"?><BlockList>" + "".join("<Latest>" + b + "</Latest>" for b in blocks) + "</BlockList>"',
+    'urllib.request.urlopen(urllib.request.Request(url + "?comp=blocklist", body.encode(), headers, method="PUT")).close()',
+    'print("archived", url)',
   ].join("\n");
 }
 
@@ -75,6 +122,28 @@ export class PostgresRefreshJob extends Construct {
       { objectName: props.sourceSecretName, objectAlias: "source-password" },
       { objectName: props.targetSecretName, objectAlias: "target-password" },
     ];
+    const env = [
+      { name: "SOURCE_HOST", value: props.sourceHost },
+      { name: "SOURCE_USER", value: props.sourceUser },
+      { name: "TARGET_HOST", value: props.targetHost },
+      { name: "TARGET_USER", value: props.targetUser },
+      { name: "DATABASE", value: props.database ?? "addtocloud" },
+    ];
+    // The dump container's scratch limit covers the emptyDir: the pod's effective limit is the
+    // larger of the init container's and the sum of the others'.
+    const container = (name: string, image: string, command: string[], variables: { name: string; value: string }[], volumeMounts: Record<string, unknown>[], scratchLimitGb = 1) => ({
+      name,
+      image,
+      command,
+      // Fresh objects per container: a shared one would become a YAML alias in the release values.
+      env: variables.map((variable) => ({ ...variable })),
+      resources: {
+        requests: { cpu: "250m", memory: "512Mi", "ephemeral-storage": "256Mi" },
+        limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": `${scratchLimitGb}Gi` },
+      },
+      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+      volumeMounts,
+    });
     this.bundle = new ManifestBundle(this, "manifests", {
       releaseName: "postgres-refresh",
       namespace: REFRESH_NAMESPACE,
@@ -130,29 +199,21 @@ export class PostgresRefreshJob extends Construct {
                     automountServiceAccountToken: false,
                     restartPolicy: "Never",
                     securityContext: { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, fsGroup: 70, seccompProfile: { type: "RuntimeDefault" } },
+                    initContainers: [
+                      container("dump", POSTGRES_CLIENT_IMAGE, ["/bin/sh", "-c", dumpScript()], env, [
+                        { name: "secrets", mountPath: SECRETS_DIR, readOnly: true },
+                        { name: "source-ca", mountPath: CA_DIR, readOnly: true },
+                        { name: "work", mountPath: "/work" },
+                      ], scratch + 1),
+                    ],
                     containers: [
-                      {
-                        name: "refresh",
-                        image: POSTGRES_CLIENT_IMAGE,
-                        command: ["/bin/sh", "-c", refreshScript()],
-                        env: [
-                          { name: "SOURCE_HOST", value: props.sourceHost },
-                          { name: "SOURCE_USER", value: props.sourceUser },
-                          { name: "TARGET_HOST", value: props.targetHost },
-                          { name: "TARGET_USER", value: props.targetUser },
-                          { name: "DATABASE", value: props.database ?? "addtocloud" },
-                        ],
-                        resources: {
-                          requests: { cpu: "250m", memory: "512Mi", "ephemeral-storage": "1Gi" },
-                          limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": `${scratch + 1}Gi` },
-                        },
-                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                        volumeMounts: [
-                          { name: "secrets", mountPath: SECRETS_DIR, readOnly: true },
-                          { name: "source-ca", mountPath: CA_DIR, readOnly: true },
-                          { name: "work", mountPath: "/work" },
-                        ],
-                      },
+                      container("restore", POSTGRES_CLIENT_IMAGE, ["/bin/sh", "-c", restoreScript()], env, [
+                        { name: "secrets", mountPath: SECRETS_DIR, readOnly: true },
+                        { name: "work", mountPath: "/work", readOnly: true },
+                      ]),
+                      container("archive", UPLOADER_IMAGE, ["python3", "-c", uploadScript()], [...env, { name: "DUMPS_URL", value: props.dumpsUrl }], [
+                        { name: "work", mountPath: "/work", readOnly: true },
+                      ]),
                     ],
                     volumes: [
                       { name: "secrets", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: "postgres-refresh" } } },

@@ -198,11 +198,6 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     preventDestroy: production,
   });
 
-  // The backup server is refreshed from the AWS primary by a CronJob on AKS (platform stack).
-  const refresh =
-    primaryData && env.clouds.aws && copyingClouds(env, "postgres").includes("azure")
-      ? postgresRefreshAccess(stack, { aws: env.clouds.aws, primaryData, clusterStack, vault, place })
-      : undefined;
 
   // The backup cloud keeps vaulted PostgreSQL backups beyond the server's own 35-day window.
   if (d.role === "backup") {
@@ -258,6 +253,12 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     dnsZoneId: network.blob_dns_zone_id,
   });
 
+  // The backup server is refreshed from the AWS primary by a CronJob on AKS (platform stack).
+  const refresh =
+    primaryData && env.clouds.aws && copyingClouds(env, "postgres").includes("azure")
+      ? postgresRefreshAccess(stack, { aws: env.clouds.aws, primaryData, clusterStack, vault, objects, place })
+      : undefined;
+
   stack.publish(AzureDataContract, {
     data_role: d.role,
     postgres_endpoint: postgres.server.fqdn,
@@ -282,6 +283,7 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     postgres_source_host: refresh ? refresh.sourceHost : "",
     postgres_source_secret_name: refresh ? refresh.sourceSecretName : "",
     postgres_refresh_client_id: refresh ? refresh.clientId : "",
+    postgres_dumps_url: refresh ? refresh.dumpsUrl : "",
   });
   return stack;
 }

@@ -26,5 +26,6 @@ export function dataJobs(stack: LayerStack, ctx: PlatformContext, dataStack: Lay
     sourceSecretName: data.postgres_source_secret_name,
     targetSecretName: data.postgres_admin_secret_name,
     clientId: data.postgres_refresh_client_id,
+    dumpsUrl: data.postgres_dumps_url,
   });
 }
