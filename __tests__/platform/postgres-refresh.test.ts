@@ -160,3 +160,31 @@ test("a standalone Azure runs no refresh job and holds no copy of the primary's 
   expect(resourcesOf(data, "azurerm_federated_identity_credential")).toEqual({});
   expect(data.data?.aws_secretsmanager_secret_version).toBeUndefined();
 });
+
+describe.each(refreshing.map((env) => [env.name, env] as const))("%s: the hub alerts on the backup copy", (name, env) => {
+  const hubCloud = env.platform.hubCloud ?? "aws";
+  const hub = synthJson(stackOf([env], `${name}-${hubCloud}-platform`));
+  const release = Object.values(resourcesOf(hub, "helm_release")).find((r: any) => r.name === "data-copy-alerts") as any;
+  const rule = parse(release.values[0]).resources[0];
+  const rules = Object.fromEntries(rule.spec.groups[0].rules.map((r: any) => [r.alert, r]));
+
+  test("a PrometheusRule the hub's Prometheus selects, installed after its CRD", () => {
+    expect(rule.kind).toBe("PrometheusRule");
+    expect(rule.metadata.labels.release).toMatch(/^\$\{helm_release\.addons_monitoring_chart_release_\w+\.name\}$/);
+    expect(release.depends_on).toContainEqual(expect.stringMatching(/^helm_release\.addons_monitoring_chart_release_\w+$/));
+  });
+
+  test("fires when the newest successful refresh (a restored backup) is older than 26 hours, or never happened", () => {
+    expect(rules.PostgresBackupStale.expr).toBe('time() - max by (cluster) (kube_cronjob_status_last_successful_time{namespace="data-copies", cronjob="postgres-refresh"}) > 26 * 3600');
+    expect(rules.PostgresBackupNeverRestored).toMatchObject({ expr: 'absent(kube_cronjob_status_last_successful_time{namespace="data-copies", cronjob="postgres-refresh"})', for: "26h" });
+    expect(rules.PostgresBackupJobFailed.expr).toContain('kube_job_status_failed{namespace="data-copies"}');
+  });
+
+  test("only the hub carries the rules", () => {
+    for (const cloud of ["gcp", "azure", "digitalocean"]) {
+      if (!env.clouds[cloud as "gcp"]) continue;
+      const other = synthJson(stackOf([env], `${name}-${cloud}-platform`));
+      expect(Object.values(resourcesOf(other, "helm_release")).map((r: any) => r.name)).not.toContain("data-copy-alerts");
+    }
+  });
+});

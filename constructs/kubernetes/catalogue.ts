@@ -22,6 +22,8 @@ import { Vault } from "./vault";
 export class AddonCatalogue extends Construct {
   /** The mesh, when Istio is on (its ingress gateway is the cluster's public entry point). */
   readonly mesh?: IstioMesh;
+  /** Prometheus and its CRDs, when the monitoring add-on is on. */
+  readonly monitoring?: Monitoring;
 
   constructor(scope: Construct, id: string, ctx: PlatformContext, platform: PlatformConfig) {
     super(scope, id);
@@ -38,7 +40,7 @@ export class AddonCatalogue extends Construct {
     if (on("api-gateway")) new ApiGateway(this, "api-gateway", ctx);
     if (on("consul")) new ConsulCatalog(this, "consul", ctx);
     if (on("argocd")) new ArgoCd(this, "argocd", ctx, platform.gitops);
-    if (on("monitoring")) new Monitoring(this, "monitoring", ctx, { retention: platform.metricsRetention ?? (ctx.production ? "30d" : "7d") });
+    if (on("monitoring")) this.monitoring = new Monitoring(this, "monitoring", ctx, { retention: platform.metricsRetention ?? (ctx.production ? "30d" : "7d") });
     if (on("logging")) new Logging(this, "logging", ctx);
     if (on("tracing")) new Tracing(this, "tracing", ctx);
     if (on("vault")) new Vault(this, "vault", ctx);

@@ -18,6 +18,8 @@ import type { PlatformContext } from "./platform-context";
 
 export const REFRESH_NAMESPACE = "data-copies";
 export const REFRESH_SERVICE_ACCOUNT = "postgres-refresh";
+/** Name of the CronJob (the hub's alert rules select its metrics by it). */
+export const REFRESH_CRONJOB = "postgres-refresh";
 
 /**
  * The official PostgreSQL 17.6 Alpine image (its multi-architecture index digest): pg_dump 17
@@ -177,7 +179,7 @@ export class PostgresRefreshJob extends Construct {
         {
           apiVersion: "batch/v1",
           kind: "CronJob",
-          metadata: { name: "postgres-refresh", labels },
+          metadata: { name: REFRESH_CRONJOB, labels },
           spec: {
             schedule: props.schedule,
             timeZone: "Etc/UTC",

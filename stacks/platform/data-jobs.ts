@@ -1,14 +1,23 @@
 /**
  * The data jobs a cluster runs for its cloud's data role: on Azure's cluster, the scheduled refresh
- * of the backup PostgreSQL server from the AWS primary (docs/data-across-clouds.md).
+ * of the backup PostgreSQL server from the AWS primary; on the observability hub, the alert rules
+ * that watch it (docs/data-across-clouds.md).
  */
 import { RdsCaBundle } from "../../constructs/aws/rds-ca-bundle";
 import { REPLICATION_USER } from "../../constructs/aws/replication-credentials";
 import type { PlatformContext } from "../../constructs/kubernetes/platform-context";
-import { PostgresRefreshJob } from "../../constructs/kubernetes/postgres-refresh-job";
+import { PostgresRefreshJob, REFRESH_CRONJOB, REFRESH_NAMESPACE } from "../../constructs/kubernetes/postgres-refresh-job";
+import { DataCopyAlerts } from "../../constructs/kubernetes/data-copy-alerts";
+import type { Release } from "@cdktf/provider-helm/lib/release";
 import { copyingClouds } from "../../modules/config/data-roles";
 import { AzureDataContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
+
+/** Alert rules on the hub for the data jobs of every cluster. */
+export function dataCopyAlerts(stack: LayerStack, ctx: PlatformContext, monitoring: Release | undefined): void {
+  if (!ctx.hub.isHub || !monitoring || !copyingClouds(ctx.env, "postgres").includes("azure")) return;
+  new DataCopyAlerts(stack, "data-copy-alerts", ctx, { monitoring, refreshJob: { namespace: REFRESH_NAMESPACE, name: REFRESH_CRONJOB } });
+}
 
 export function dataJobs(stack: LayerStack, ctx: PlatformContext, dataStack: LayerStack): void {
   const env = ctx.env;

@@ -17,7 +17,7 @@ import { EnvironmentConfig, KubernetesCloud, enabledClouds } from "../../modules
 import { PlatformContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
 import { connectCluster } from "./connect";
-import { dataJobs } from "./data-jobs";
+import { dataCopyAlerts, dataJobs } from "./data-jobs";
 
 /** The mesh's name for a cluster: distinct per environment and cloud. */
 export function meshClusterName(env: EnvironmentConfig, cloud: KubernetesCloud): string {
@@ -55,6 +55,7 @@ export function buildPlatformStack(scope: Construct, env: EnvironmentConfig, clo
   };
   const catalogue = new AddonCatalogue(stack, "addons", ctx, env.platform);
   if (dataStack) dataJobs(stack, ctx, dataStack);
+  dataCopyAlerts(stack, ctx, catalogue.monitoring?.release);
 
   // AWS load balancers have DNS names, the others IP addresses.
   const addressType = cloud === "aws" ? "hostname" : "ip";
