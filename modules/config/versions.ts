@@ -30,9 +30,11 @@ export interface KnownVersion {
 export const VERSION_TABLE = {
   /**
    * EKS Kubernetes minors (EKS release calendar, docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html;
-   * 14 months of standard support from the EKS release). 1.33 left standard support on 2026-07-29.
+   * 14 months of standard support from the EKS release). 1.33 stays listed so a config still on it
+   * is told when its standard support ended.
    */
   eks: [
+    { version: "1.33", released: "2025-05-29", standardSupportEnds: "2026-07-29" },
     { version: "1.34", released: "2025-10-02", standardSupportEnds: "2026-12-02" },
     { version: "1.35", released: "2026-01-27", standardSupportEnds: "2027-03-27" },
   ],
@@ -119,7 +121,8 @@ export function versionProblem(service: VersionedService, version: string, today
   const day = isoDate(today);
   if (entry.released && entry.released > day) return `${name} version '${version}' is not released before ${entry.released}`;
   if (entry.standardSupportEnds && entry.standardSupportEnds < day) {
-    return `${name} version '${version}' left standard support on ${entry.standardSupportEnds}; pick one of ${supportedVersions(service, today).join(", ") || "none"}`;
+    const supported = supportedVersions(service, today);
+    return `${name} version '${version}' left standard support on ${entry.standardSupportEnds}; ${supported.length > 0 ? `use one of ${supported.join(", ")}` : "add a version in standard support to the table"}`;
   }
   return undefined;
 }
