@@ -115,7 +115,10 @@ describe("every stack of every environment", () => {
         const entry = address
           ? groups.find(([groupId]) => `aws_cloudwatch_log_group.${groupId}` === address)
           : groups.find(([, group]) => group.name === name);
-        if (!entry) return problems.push(`${id} ${exporter}: no log group ${name}`);
+        if (!entry) {
+          problems.push(`${id} ${exporter}: no log group ${name}`);
+          return;
+        }
         const [groupId, group] = entry;
         if (!group.kms_key_id) problems.push(`${id} ${group.name}: no KMS key`);
         if (!group.retention_in_days) problems.push(`${id} ${group.name}: kept for ever`);
