@@ -172,7 +172,8 @@ export const AwsConfig = z
         ctx.addIssue({ code: "custom", path: ["network", "availabilityZoneIds"], message: `lists ${zones.length} zones but azCount is ${value.network.azCount}` });
       }
       const prefix = AWS_ZONE_ID_PREFIXES[value.region];
-      const foreign = zones.filter((zone) => zone.split("-az")[0] !== prefix);
+      // Zones that are not ids at all are reported by the field's own pattern.
+      const foreign = zones.filter((zone) => /-az\d+$/.test(zone) && zone.split("-az")[0] !== prefix);
       if (foreign.length > 0) {
         ctx.addIssue({ code: "custom", path: ["network", "availabilityZoneIds"], message: `${foreign.join(", ")} not in region ${value.region} (its zone ids start with ${prefix}-)` });
       }
