@@ -59,10 +59,15 @@ export const VERSION_TABLE = {
   documentdb: [{ version: "5.0.0" }],
   /** ElastiCache Redis OSS `engine_version` as major.minor (the patch moves with auto minor upgrades). */
   elasticacheRedis: [{ version: "7.1" }],
-  /** Cloud SQL for PostgreSQL in the Enterprise edition (community end of life = end of standard support). */
+  /**
+   * Cloud SQL for PostgreSQL, Enterprise edition (Cloud SQL "Database versions and version policies":
+   * regular support start, extended support from the day after `standardSupportEnds`). POSTGRES_18
+   * is left out until its Enterprise-edition availability in the deployed regions and Database
+   * Migration Service's support for it as a destination are checked.
+   */
   cloudSql: [
-    { version: "POSTGRES_16", standardSupportEnds: "2028-11-09" },
-    { version: "POSTGRES_17", standardSupportEnds: "2029-11-08" },
+    { version: "POSTGRES_16", released: "2024-06-07", standardSupportEnds: "2029-01-31" },
+    { version: "POSTGRES_17", released: "2024-10-22", standardSupportEnds: "2030-01-31" },
   ],
   /** Azure Database for PostgreSQL Flexible Server majors (retired at the community end of life). */
   azurePostgres: [
