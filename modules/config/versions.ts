@@ -8,6 +8,7 @@
  */
 
 import type { EnvironmentConfig } from "./environment";
+import type { ConfigProblem } from "./load";
 
 /** One version of one service: when it became creatable and when its standard support ends. */
 export interface KnownVersion {
@@ -45,8 +46,11 @@ export const VERSION_TABLE = {
   gke: [{ version: "1.35", released: "2026-02-11", standardSupportEnds: "2027-02-28" }],
   /** AKS minors: none verified yet; leave `kubernetesVersion` unset and AKS picks its default. */
   aks: [],
-  /** DOKS minors: none verified yet; leave `kubernetesVersion` unset and the newest DOKS offers is used. */
-  doks: [],
+  /**
+   * DOKS minors, used only when a minor is pinned (the newest DOKS offers otherwise). DOKS supports
+   * a minor no longer than upstream does: the end is the upstream end of life (kubernetes.io/releases).
+   */
+  doks: [{ version: "1.35", standardSupportEnds: "2027-02-28" }],
   /**
    * RDS for PostgreSQL majors, pinned by major only (RDS PostgreSQL release calendar). Minors move
    * by the automatic minor upgrade; the provider keeps a major-only pin without a diff.
@@ -228,7 +232,7 @@ function mongoVersions(env: EnvironmentConfig): DatabaseVersion[] {
 }
 
 /** Replica and backup copies must run the primary's major or a newer one. */
-function replicationProblems(env: EnvironmentConfig, engine: string, copies: DatabaseVersion[], paths: Record<string, string>): ConfigProblemLike[] {
+function replicationProblems(env: EnvironmentConfig, engine: string, copies: DatabaseVersion[], paths: Record<string, string>): ConfigProblem[] {
   const primary = copies.find((c) => c.role === "primary");
   if (!primary) return [];
   return copies
@@ -239,18 +243,12 @@ function replicationProblems(env: EnvironmentConfig, engine: string, copies: Dat
     }));
 }
 
-/** A problem as the config loader reports it. */
-export interface ConfigProblemLike {
-  readonly path: string;
-  readonly message: string;
-}
-
 /**
  * Every version problem of an environment: versions not in the table or out of standard support on
  * `today`, and replica or backup databases older than the primary they receive data from.
  */
-export function versionProblems(env: EnvironmentConfig, today: Date): ConfigProblemLike[] {
-  const problems: ConfigProblemLike[] = [];
+export function versionProblems(env: EnvironmentConfig, today: Date): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   for (const field of versionFields(env)) {
     if (field.version === undefined) continue;
     const problem = versionProblem(field.service, field.version, today);
