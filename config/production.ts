@@ -21,10 +21,16 @@ export const production: EnvironmentInput = {
       accountId: "111111111111",
       network: { cidr: "10.10.0.0/16", azCount: 3 },
       cluster: {
-        kubernetesVersion: "1.33",
+        kubernetesVersion: "1.35",
         publicAccessCidrs: [],
-        onDemand: { instanceTypes: ["c5.large", "m5.large"], scaling: { min: 3, desired: 3, max: 10 } },
-        spot: { instanceTypes: ["c5.large", "m5.large"], scaling: { min: 0, desired: 2, max: 20 } },
+        // The seed's c5 and m5 mix, one shape per group (the autoscaler assumes it); spot groups
+        // list several types of the same shape to find capacity.
+        nodeGroups: [
+          { name: "c5", capacity: "on-demand", instanceTypes: ["c5.large"], scaling: { min: 2, desired: 2, max: 5 } },
+          { name: "m5", capacity: "on-demand", instanceTypes: ["m5.large"], scaling: { min: 1, desired: 1, max: 5 } },
+          { name: "c5-spot", capacity: "spot", instanceTypes: ["c5.large", "c5a.large", "c6i.large"], scaling: { min: 0, desired: 1, max: 10 } },
+          { name: "m5-spot", capacity: "spot", instanceTypes: ["m5.large", "m5a.large", "m6i.large"], scaling: { min: 0, desired: 1, max: 10 } },
+        ],
       },
       data: { role: "primary" },
     },

@@ -17,9 +17,13 @@ export const staging: EnvironmentInput = {
       accountId: "222222222222",
       network: { cidr: "10.110.0.0/16", azCount: 3, natGateways: "single" },
       cluster: {
-        kubernetesVersion: "1.33",
-        onDemand: { instanceTypes: ["c5.large", "m5.large"], scaling: { min: 1, desired: 2, max: 4 } },
-        spot: { instanceTypes: ["c5.large", "m5.large"], scaling: { min: 0, desired: 1, max: 4 } },
+        kubernetesVersion: "1.35",
+        nodeGroups: [
+          { name: "c5", capacity: "on-demand", instanceTypes: ["c5.large"], scaling: { min: 1, desired: 1, max: 2 } },
+          { name: "m5", capacity: "on-demand", instanceTypes: ["m5.large"], scaling: { min: 0, desired: 1, max: 2 } },
+          { name: "c5-spot", capacity: "spot", instanceTypes: ["c5.large", "c5a.large", "c6i.large"], scaling: { min: 0, desired: 1, max: 2 } },
+          { name: "m5-spot", capacity: "spot", instanceTypes: ["m5.large", "m5a.large", "m6i.large"], scaling: { min: 0, desired: 0, max: 2 } },
+        ],
       },
       data: {
         role: "primary",

@@ -49,6 +49,21 @@ describe("production-aws-data PostgreSQL", () => {
   test("staging runs a single instance unless config says otherwise", () => {
     expect(onlyResource(staging, "aws_db_instance").multi_az).toBe(false);
   });
+
+  test("pins the major version only, so automatic minor upgrades never turn into a refused downgrade", () => {
+    expect(postgres.engine_version).toBe("17");
+    expect(postgres.auto_minor_version_upgrade).toBe(true);
+    expect(onlyResource(production, "aws_db_parameter_group").family).toBe("postgres17");
+  });
+
+  test("exports to log groups created first, encrypted with the data key and kept a year", () => {
+    const groups = Object.entries(resourcesOf(production, "aws_cloudwatch_log_group")).filter(([id]) => id.startsWith("postgres_"));
+    expect(groups.map(([, g]: [string, any]) => g.name).sort()).toEqual(["/aws/rds/instance/addtocloud-production-postgres/postgresql", "/aws/rds/instance/addtocloud-production-postgres/upgrade"]);
+    for (const [id, group] of groups as [string, any][]) {
+      expect(group).toMatchObject({ kms_key_id: expect.stringMatching(CMK), retention_in_days: 365 });
+      expect(postgres.depends_on).toContain(`aws_cloudwatch_log_group.${id}`);
+    }
+  });
 });
 
 describe("production-aws-data DocumentDB", () => {
@@ -56,6 +71,15 @@ describe("production-aws-data DocumentDB", () => {
     expect(docdb.storage_encrypted).toBe(true);
     expect(docdb.kms_key_id).toMatch(CMK);
     expect(docdb.enabled_cloudwatch_logs_exports).toEqual(["audit", "profiler"]);
+  });
+
+  test("exports to log groups created first, encrypted with the data key and kept a year", () => {
+    const groups = Object.entries(resourcesOf(production, "aws_cloudwatch_log_group")).filter(([id]) => id.startsWith("documentdb_"));
+    expect(groups.map(([, g]: [string, any]) => g.name).sort()).toEqual(["/aws/docdb/addtocloud-production-docdb/audit", "/aws/docdb/addtocloud-production-docdb/profiler"]);
+    for (const [id, group] of groups as [string, any][]) {
+      expect(group).toMatchObject({ kms_key_id: expect.stringMatching(CMK), retention_in_days: 365 });
+      expect(docdb.depends_on).toContain(`aws_cloudwatch_log_group.${id}`);
+    }
   });
 
   test("requires TLS and enables audit logging in its parameter group", () => {

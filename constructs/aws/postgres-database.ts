@@ -3,6 +3,7 @@
  * the master password generated and rotated by RDS in Secrets Manager (never in Terraform), backups
  * with a final snapshot, Performance Insights, enhanced monitoring and log exports.
  */
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { Construct } from "constructs";
@@ -11,14 +12,26 @@ import { ServiceRole, servicePrincipalTrust } from "./service-role";
 
 export const POSTGRES_PORT = 5432;
 
+/** The logs the instance exports to CloudWatch. */
+export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+
 /** Properties for {@link PostgresDatabase}. */
 export interface PostgresDatabaseProps {
   readonly identifier: string;
+  /**
+   * The major version only (`17`): RDS moves the minor with automatic minor upgrades, and the AWS
+   * provider keeps a major-only value without a diff (it records the running minor in
+   * `engine_version_actual`). A pinned minor would become a downgrade RDS refuses.
+   */
   readonly engineVersion: string;
   readonly instanceClass: string;
   readonly allocatedStorageGb: number;
   readonly maxAllocatedStorageGb: number;
   readonly kmsKeyArn: string;
+  /** Key of the exported log groups (its policy must let CloudWatch Logs use it). */
+  readonly logKmsKeyArn: string;
+  /** @default 365 */
+  readonly logRetentionDays?: number;
   readonly vpcId: string;
   readonly subnetGroupName: string;
   /** Security group of the only clients (the cluster nodes). */
@@ -53,7 +66,10 @@ export class PostgresDatabase extends Construct {
     if (backupRetention < 7) {
       throw new Error(`PostgresDatabase '${props.identifier}': 'backupRetentionDays' (${backupRetention}) must be at least 7`);
     }
-    const major = props.engineVersion.split(".")[0];
+    if (!/^\d+$/.test(props.engineVersion)) {
+      throw new Error(`PostgresDatabase '${props.identifier}': 'engineVersion' (${props.engineVersion}) must be a major version only, such as 17`);
+    }
+    const major = props.engineVersion;
     const securityGroup = databaseSecurityGroup(this, "sg", {
       name: `${props.identifier}-postgres`,
       description: `PostgreSQL ${props.identifier}: port ${POSTGRES_PORT} from the cluster nodes only`,
@@ -79,6 +95,16 @@ export class PostgresDatabase extends Construct {
       assumeRolePolicy: servicePrincipalTrust("monitoring.rds.amazonaws.com"),
       managedPolicies: ["service-role/AmazonRDSEnhancedMonitoringRole"],
     });
+    // RDS would create /aws/rds/instance/<id>/<log> itself on first export: unencrypted and kept
+    // for ever. Created here first, they carry the key and a retention.
+    const logGroups = POSTGRES_LOG_EXPORTS.map(
+      (log) =>
+        new CloudwatchLogGroup(this, `${log}-logs`, {
+          name: `/aws/rds/instance/${props.identifier}/${log}`,
+          retentionInDays: props.logRetentionDays ?? 365,
+          kmsKeyId: props.logKmsKeyArn,
+        }),
+    );
     this.instance = new DbInstance(this, "instance", {
       identifier: props.identifier,
       engine: "postgres",
@@ -114,8 +140,9 @@ export class PostgresDatabase extends Construct {
       performanceInsightsRetentionPeriod: 7,
       monitoringInterval: 60,
       monitoringRoleArn: monitoringRole.arn,
-      enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+      enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+      dependsOn: logGroups,
     });
     this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
   }

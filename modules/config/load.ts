@@ -5,6 +5,7 @@
 import { Netmask } from "netmask";
 import type { z } from "zod";
 import { EnvironmentConfig, KUBERNETES_CLOUDS } from "./environment";
+import { versionProblems } from "./versions";
 
 /** One problem in the config: where, and what is wrong. */
 export interface ConfigProblem {
@@ -99,11 +100,20 @@ function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
   return problems;
 }
 
+/** Options of {@link loadEnvironments}. */
+export interface LoadOptions {
+  /**
+   * The day versions are checked against (standard support must not have ended on it).
+   * @default now
+   */
+  readonly today?: Date;
+}
+
 /**
  * Validates environment inputs (as written in `config/`), returning typed configs with defaults
  * applied. Throws a {@link ConfigError} listing every problem.
  */
-export function loadEnvironments(inputs: readonly unknown[]): EnvironmentConfig[] {
+export function loadEnvironments(inputs: readonly unknown[], options: LoadOptions = {}): EnvironmentConfig[] {
   const problems: ConfigProblem[] = [];
   const environments: EnvironmentConfig[] = [];
   inputs.forEach((input, index) => {
@@ -117,6 +127,7 @@ export function loadEnvironments(inputs: readonly unknown[]): EnvironmentConfig[
       return;
     }
     problems.push(...crossFieldProblems(parsed.data));
+    problems.push(...versionProblems(parsed.data, options.today ?? new Date()));
     environments.push(parsed.data);
   });
   const seen = new Set<string>();

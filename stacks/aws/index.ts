@@ -4,7 +4,7 @@
  */
 import { Construct } from "constructs";
 import { nativeStateStore } from "../../modules/backends";
-import { AwsConfig, awsAvailabilityZones } from "../../modules/config/clouds/aws";
+import { AwsConfig, awsAvailabilityZoneIds } from "../../modules/config/clouds/aws";
 import type { EnvironmentConfig } from "../../modules/config/environment";
 import { AwsClusterContract, AwsNetworkContract, BootstrapContract, DataContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
@@ -73,7 +73,7 @@ function buildNetwork(scope: Construct, env: EnvironmentConfig, aws: AwsConfig):
     accountId: aws.accountId,
     region: aws.region,
     cidr: aws.network.cidr,
-    availabilityZones: awsAvailabilityZones(aws),
+    availabilityZoneIds: awsAvailabilityZoneIds(aws),
     natGateways: aws.network.natGateways ?? (stack.production ? "per-az" : "single"),
     flowLogRetentionDays: aws.network.flowLogRetentionDays,
     clusterName: eksClusterName(env),
@@ -101,8 +101,15 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, 
   awsProvider(stack, aws);
   const network = stack.read(AwsNetworkContract, networkStack);
   const c = aws.cluster;
-  const groups: NodeGroupSpec[] = [{ capacity: NodeCapacity.onDemand(), instanceTypes: c.onDemand.instanceTypes, ...sizes(c.onDemand) }];
-  if (c.spot) groups.push({ capacity: NodeCapacity.spot(), instanceTypes: c.spot.instanceTypes, ...sizes(c.spot) });
+  const groups: NodeGroupSpec[] = c.nodeGroups.map((group) => ({
+    name: group.name,
+    capacity: group.capacity === "spot" ? NodeCapacity.spot() : NodeCapacity.onDemand(),
+    instanceTypes: group.instanceTypes,
+    minSize: group.scaling.min,
+    desiredSize: group.scaling.desired,
+    maxSize: group.scaling.max,
+    diskSizeGb: group.diskSizeGb,
+  }));
   const eks = new EksCluster(stack, "eks", {
     clusterName: eksClusterName(env),
     accountId: aws.accountId,
@@ -115,6 +122,7 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, 
     nodeGroups: groups,
     logRetentionDays: c.logRetentionDays,
     deletionProtection: stack.production,
+    autoScalingServiceLinkedRole: aws.autoScalingServiceLinkedRole,
   });
   stack.publish(AwsClusterContract, {
     cluster_name: eks.cluster.name,
@@ -130,10 +138,6 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, 
     node_role_arn: eks.nodeRole.arn,
   });
   return stack;
-}
-
-function sizes(group: AwsConfig["cluster"]["onDemand"]) {
-  return { minSize: group.scaling.min, desiredSize: group.scaling.desired, maxSize: group.scaling.max, diskSizeGb: group.diskSizeGb };
 }
 
 /**
@@ -160,6 +164,7 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
     identifier: `${prefix}-postgres`,
     engineVersion: d.postgres.engineVersion,
     instanceClass: d.postgres.instanceClass,
+    logKmsKeyArn: key.arn,
     allocatedStorageGb: d.postgres.allocatedStorageGb,
     maxAllocatedStorageGb: d.postgres.maxAllocatedStorageGb,
     kmsKeyArn: key.arn,
@@ -174,7 +179,9 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
   const documentdb = d.documentdb.enabled
     ? new DocumentDbCluster(stack, "documentdb", {
         identifier: `${prefix}-docdb`,
+        engineVersion: d.documentdb.engineVersion,
         instanceClass: d.documentdb.instanceClass,
+        logKmsKeyArn: key.arn,
         instances: d.documentdb.instances,
         kmsKeyArn: key.arn,
         vpcId: network.vpc_id,
@@ -188,6 +195,7 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
   const redis = d.redis.enabled
     ? new RedisCache(stack, "redis", {
         identifier: resourceName(env, ["redis"], 40),
+        engineVersion: d.redis.engineVersion,
         nodeType: d.redis.nodeType,
         replicas: d.redis.replicas,
         kmsKeyArn: key.arn,

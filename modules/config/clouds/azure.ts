@@ -60,7 +60,7 @@ export const AzureConfig = z
         role: DataRole.default("backup"),
         postgres: z
           .object({
-            version: z.enum(["14", "15", "16", "17"]).default("16"),
+            version: z.enum(["14", "15", "16", "17"]).default("17"),
             /** @default GP_Standard_D2ds_v5 in production, B_Standard_B1ms elsewhere */
             skuName: z.string().regex(/^(B|GP|MO)_Standard_[A-Za-z0-9_]+$/, { message: "must be a Flexible Server SKU such as GP_Standard_D2ds_v5" }).optional(),
             storageMb: z.number().int().min(32768).default(65536),

@@ -49,7 +49,7 @@ export const GcpConfig = z
         role: DataRole.default("replica"),
         postgres: z
           .object({
-            version: z.enum(["POSTGRES_15", "POSTGRES_16", "POSTGRES_17", "POSTGRES_18"]).default("POSTGRES_18"),
+            version: z.enum(["POSTGRES_15", "POSTGRES_16", "POSTGRES_17", "POSTGRES_18"]).default("POSTGRES_17"),
             /**
              * TLS for every connection. The default also requires a client certificate, which the
              * Cloud SQL Auth Proxy and connectors present; ENCRYPTED_ONLY admits password-only TLS clients.
