@@ -4,6 +4,7 @@
  */
 import { Netmask } from "netmask";
 import type { z } from "zod";
+import { GKE_MINIMUM_MAINTENANCE_HOURS, minimumMaintenanceHours } from "../maintenance";
 import { EnvironmentConfig, KUBERNETES_CLOUDS } from "./environment";
 
 /** One problem in the config: where, and what is wrong. */
@@ -77,6 +78,29 @@ function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
   const azure = env.clouds.azure;
   if (azure && azure.data.cosmosMongo.secondaryLocation === azure.location) {
     problems.push({ path: `${env.name}.clouds.azure.data.cosmosMongo.secondaryLocation`, message: `must differ from the primary location ${azure.location}` });
+  }
+  if (azure?.keyVaultAccess === "allowlist" && azure.deployAllowlist.length === 0) {
+    problems.push({
+      path: `${env.name}.clouds.azure.deployAllowlist`,
+      message: "keyVaultAccess 'allowlist' needs the public networks Terraform runs from; the list is empty (add them, or deploy from inside the VNet with keyVaultAccess 'private-endpoint')",
+    });
+  }
+  const redis = azure?.data.redis;
+  if (redis && redis.enabled && redis.zones.length > redis.replicasPerPrimary + 1) {
+    problems.push({
+      path: `${env.name}.clouds.azure.data.redis.zones`,
+      message: `${redis.zones.length} zones need at least ${redis.zones.length} nodes; replicasPerPrimary ${redis.replicasPerPrimary} gives ${redis.replicasPerPrimary + 1} (Azure refuses more zones than nodes)`,
+    });
+  }
+  const gkeWindow = env.clouds.gcp?.cluster.maintenance;
+  if (gkeWindow) {
+    const hours = minimumMaintenanceHours(gkeWindow.days, gkeWindow.durationHours);
+    if (hours < GKE_MINIMUM_MAINTENANCE_HOURS) {
+      problems.push({
+        path: `${env.name}.clouds.gcp.cluster.maintenance`,
+        message: `${gkeWindow.days.join(",")} for ${gkeWindow.durationHours} h gives ${hours} h of maintenance in the worst 32 days; GKE refuses less than ${GKE_MINIMUM_MAINTENANCE_HOURS} h (add days or lengthen durationHours)`,
+      });
+    }
   }
   const cf = env.cloudflare;
   if (cf?.parentZone && !env.domain.endsWith(`.${cf.parentZone}`)) {
