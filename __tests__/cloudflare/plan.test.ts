@@ -104,7 +104,7 @@ describe("config refuses edge features beyond the plan", () => {
       "staging",
       (cf) => (cf.advancedCertificateManager = false),
       [
-        "staging.cloudflare.advancedCertificateManager: staging.addtocloud.tech lies two levels inside addtocloud.tech, so its certificate is an advanced certificate pack, which needs Advanced Certificate Manager on the zone; subscribe to it and set true",
+        "staging.cloudflare.advancedCertificateManager: the hosts of staging.addtocloud.tech (www, api) lie more than one level below addtocloud.tech, beyond Universal SSL, so the stack adds an advanced certificate pack, which needs Advanced Certificate Manager on the zone; subscribe to it and set true",
       ],
     ],
   ])("%s", (_name, env, mutate, expected) => {

@@ -29,7 +29,7 @@ export interface CustomerManagedKey {
   /** Versionless id of the Key Vault key. */
   readonly keyVaultKeyId: string;
   readonly identityId: string;
-  /** The identity's role on the key; the encrypted resource depends on it. */
+  /** The identity's role on the vault's keys; the encrypted resource depends on it. */
   readonly grant: ITerraformDependable;
 }
 

@@ -136,7 +136,7 @@ function edgePlanProblems(env: EnvironmentConfig): ConfigProblem[] {
     if (!cf.advancedCertificateManager) {
       problems.push({
         path: at("advancedCertificateManager"),
-        message: `${env.domain} lies two levels inside ${cf.parentZone}, so its certificate is an advanced certificate pack, which needs Advanced Certificate Manager on the zone; subscribe to it and set true`,
+        message: `the hosts of ${env.domain} (www, api) lie more than one level below ${cf.parentZone}, beyond Universal SSL, so the stack adds an advanced certificate pack, which needs Advanced Certificate Manager on the zone; subscribe to it and set true`,
       });
     }
     // The zone's rulesets belong to the zone's own edge stack; nothing else here depends on the plan.

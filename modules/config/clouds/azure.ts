@@ -13,7 +13,8 @@ export const AzureConfig = z
     tenantId: z.string().guid({ message: "must be a tenant id (UUID)" }),
     /**
      * Public networks Terraform runs from, admitted to the data planes it must reach from outside
-     * the VNet: the state storage account, the data Key Vault and Vault's unseal Key Vault.
+     * the VNet: the state storage account and, with `keyVaultAccess: "allowlist"`, the data Key
+     * Vault and Vault's unseal Key Vault.
      * @default [] (Key Vaults only through the VNet; the state account from any network, Entra ID only)
      */
     deployAllowlist: z.array(AllowlistCidr).default([]),
