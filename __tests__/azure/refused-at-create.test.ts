@@ -8,6 +8,7 @@
 import { TerraformStack, Testing } from "cdktf";
 import { Netmask } from "netmask";
 import { SecureKeyVault } from "../../constructs/azure/key-vault";
+import { SecureRedisCache } from "../../constructs/azure/redis-cache";
 import { ConfigError, loadEnvironments } from "../../modules/config/load";
 import { environments as shippedInputs } from "../../config";
 import { TerraformJson, buildStacks, shippedEnvironments, synthJson } from "../support/synth";
@@ -103,6 +104,19 @@ test("no Azure cache spreads over more zones than it has nodes (primary plus rep
     }
   }
   expect(refused).toEqual([]);
+});
+
+test("the cache construct refuses more zones than nodes", () => {
+  const stack = new TerraformStack(Testing.app(), "cache");
+  const props = { name: "cache", resourceGroupName: "rg", location: "eastus", premium: true, endpointSubnetId: "s", dnsZoneId: "z" };
+  expect(() => new SecureRedisCache(stack, "redis", { ...props, zones: ["1", "2", "3"], replicasPerPrimary: 1 })).toThrow(
+    "SecureRedisCache 'cache': 3 zones need at least 3 nodes, 'replicasPerPrimary' 1 gives 2",
+  );
+  // Left out, the replicas follow the zones: one node per zone.
+  const other = new TerraformStack(Testing.app(), "default-cache");
+  new SecureRedisCache(other, "redis", props);
+  const cache = Object.values(JSON.parse(Testing.synth(other)).resource.azurerm_redis_cache)[0] as any;
+  expect(cache).toMatchObject({ zones: ["1", "2", "3"], replicas_per_primary: 2 });
 });
 
 /** The first NSG rule (by priority) that matches an inbound flow decides it. */
