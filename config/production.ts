@@ -78,6 +78,8 @@ export const production: EnvironmentInput = {
   },
   cloudflare: {
     accountId: "0123456789abcdef0123456789abcdef",
+    // Pro: the managed WAF rulesets and a host-matched API rate limit over 60 s (Free has neither).
+    plan: "pro",
   },
   platform: { enabled: true },
 };

@@ -54,6 +54,9 @@ export const staging: EnvironmentInput = {
     accountId: "0123456789abcdef0123456789abcdef",
     // Records in the production zone; the zone's settings and rulesets belong to production's edge.
     parentZone: "addtocloud.tech",
+    // The production zone's plan; *.staging.addtocloud.tech needs Advanced Certificate Manager on it.
+    plan: "pro",
+    advancedCertificateManager: true,
     pages: { productionBranch: "staging" },
   },
   platform: { enabled: true },

@@ -128,9 +128,12 @@ describe("production values", () => {
     expect(keyUser.scope).toMatch(/^\$\{azurerm_key_vault_key\.[\w-]+\.resource_versionless_id\}$/);
     expect(onlyResource(prodAzure, "azurerm_key_vault")).toMatchObject({
       purge_protection_enabled: true,
-      network_acls: { default_action: "Deny", ip_rules: ["${data.terraform_remote_state.azure_cluster.outputs.egress_ip}"] },
+      // Reached through its private endpoint in the VNet (keyVaultAccess 'private-endpoint'), not publicly.
+      public_network_access_enabled: false,
+      network_acls: { default_action: "Deny", ip_rules: [] },
       lifecycle: { prevent_destroy: true },
     });
+    expect(onlyResource(prodAzure, "azurerm_private_endpoint").subnet_id).toBe("${data.terraform_remote_state.azure_cluster.outputs.endpoints_subnet_id}");
     expect(onlyResource(prodAzure, "azurerm_key_vault_key").key_type).toBe("RSA-HSM");
   });
 

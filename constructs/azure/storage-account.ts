@@ -6,6 +6,7 @@
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { Construct } from "constructs";
+import type { CustomerManagedKey } from "./key-vault";
 
 /** Properties for {@link SecureStorageAccount}. */
 export interface SecureStorageAccountProps {
@@ -25,8 +26,8 @@ export interface SecureStorageAccountProps {
   readonly publicNetworkAccess?: boolean;
   /** Public networks allowed when `publicNetworkAccess` is on. @default [] (any, authenticated) */
   readonly allowedIps?: readonly string[];
-  /** Encrypt with this Key Vault key (versionless id) through this user-assigned identity. @default Microsoft-managed keys */
-  readonly customerManagedKey?: { readonly keyVaultKeyId: string; readonly identityId: string };
+  /** Encrypt with this Key Vault key through its identity, after the identity's grant. @default Microsoft-managed keys */
+  readonly customerManagedKey?: CustomerManagedKey;
   /** @default false */
   readonly preventDestroy?: boolean;
 }
@@ -72,6 +73,8 @@ export class SecureStorageAccount extends Construct {
         ? { keyVaultKeyId: props.customerManagedKey.keyVaultKeyId, userAssignedIdentityId: props.customerManagedKey.identityId }
         : undefined,
       sasPolicy: { expirationPeriod: "00.01:00:00", expirationAction: "Block" },
+      // Azure reads the key through the identity when it creates the account.
+      dependsOn: props.customerManagedKey ? [props.customerManagedKey.grant] : undefined,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.container = new StorageContainer(this, "container", {

@@ -38,6 +38,13 @@ export interface VnetNetworkProps {
   readonly namePrefix: string;
   readonly location: string;
   readonly cidr: string;
+  /**
+   * Pod range of Azure CNI overlay. Overlay pods keep their own addresses between nodes (no SNAT
+   * inside the VNet), so the nodes' NSG must admit this range on every protocol, or pod-to-pod
+   * traffic and cluster DNS (CoreDNS on UDP 53) are dropped by the deny-all rule.
+   * @default none: no overlay rule (a cluster on this network then needs one)
+   */
+  readonly podCidr?: string;
   /** Refuse to destroy the resource group and VNet. @default false */
   readonly preventDestroy?: boolean;
 }
@@ -106,6 +113,11 @@ export class VnetNetwork extends Construct {
         allow(100, "ingress-from-internet", "Internet", INGRESS_PORTS, "The ingress and east-west gateways' load balancers (Cloudflare, other clusters)"),
         allow(110, "azure-load-balancer", "AzureLoadBalancer", ["*"], "Load balancer health probes"),
         allow(120, "vnet", "VirtualNetwork", ["*"], "Nodes, Application Gateway and control plane inside the VNet"),
+        // Azure CNI overlay's NSG requirements: node to node and pod to pod on all ports and protocols.
+        allow(130, "nodes", this.subnetCidrs.nodes, ["*"], "Node to node on every protocol (kubelet, tunnels, hostNetwork DNS)", "*"),
+        ...(props.podCidr
+          ? [allow(140, "pods", props.podCidr, ["*"], "Overlay pods to pods and nodes on every protocol, cluster DNS (UDP/TCP 53) among it", "*")]
+          : []),
       ],
       appgw: [
         allow(100, "gateway-manager", "GatewayManager", ["65200-65535"], "Application Gateway v2 infrastructure (required)"),
@@ -167,13 +179,13 @@ export class VnetNetwork extends Construct {
   }
 }
 
-function allow(priority: number, name: string, source: string, ports: string[], description: string): Rule {
+function allow(priority: number, name: string, source: string, ports: string[], description: string, protocol: "Tcp" | "*" = "Tcp"): Rule {
   return {
     name: `allow-${name}`,
     priority,
     direction: "Inbound",
     access: "Allow",
-    protocol: "Tcp",
+    protocol,
     sourceAddressPrefix: source,
     sourcePortRange: "*",
     destinationAddressPrefix: "*",

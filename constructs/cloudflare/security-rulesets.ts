@@ -1,8 +1,9 @@
 /**
  * The zone's security and cache rules, as rulesets on their phase entry points: the Cloudflare
- * Managed and OWASP Core rulesets (WAF), a rate limit on the API, long cache TTLs for the static
- * site's assets and no caching for the API, and the HTTP DDoS managed ruleset at a configurable
- * sensitivity.
+ * Managed and OWASP Core rulesets (WAF, Pro plan and above), a rate limit on the API, long cache
+ * TTLs for the static site's assets and no caching for the API, and the HTTP DDoS managed ruleset
+ * at a configurable sensitivity. What the zone's plan allows is checked by the config loader
+ * (modules/config/cloudflare-plans.ts); the API refuses the rest at apply.
  */
 import { Ruleset } from "@cdktf/provider-cloudflare/lib/ruleset";
 import { Construct } from "constructs";
@@ -22,8 +23,20 @@ export interface SecurityRulesetsProps {
   /** Host names of the static site (apex and www). */
   readonly siteHosts: readonly string[];
   readonly apiHost: string;
-  readonly apiRequestsPerMinute: number;
+  /** Run the Cloudflare Managed and OWASP Core rulesets (a paid plan). @default true */
+  readonly managedWaf?: boolean;
+  /** Rate-limit the API per client IP and data centre. @default no rate limit */
+  readonly apiRateLimit?: ApiRateLimit;
   readonly ddosSensitivity: "default" | "medium" | "low" | "eoff";
+}
+
+/** The API rate limit: requests per period per client IP and data centre, then a block. */
+export interface ApiRateLimit {
+  readonly requestsPerPeriod: number;
+  /** Seconds; the plan limits the values (Free: 10). */
+  readonly periodSeconds: number;
+  /** Seconds; the plan limits the values (Free: 10). */
+  readonly mitigationTimeoutSeconds: number;
 }
 
 const hostIn = (hosts: readonly string[]) => `http.host in {${hosts.map((h) => `"${h}"`).join(" ")}}`;
@@ -31,33 +44,44 @@ const hostIn = (hosts: readonly string[]) => `http.host in {${hosts.map((h) => `
 export class SecurityRulesets extends Construct {
   constructor(scope: Construct, id: string, props: SecurityRulesetsProps) {
     super(scope, id);
-    new Ruleset(this, "waf", {
-      zoneId: props.zoneId,
-      name: "Managed WAF",
-      description: "Cloudflare Managed and OWASP Core rulesets on every request",
-      kind: "zone",
-      phase: "http_request_firewall_managed",
-      rules: [
-        { action: "execute", expression: "true", description: "Cloudflare Managed Ruleset", enabled: true, actionParameters: { id: MANAGED_RULESETS.cloudflareManaged } },
-        { action: "execute", expression: "true", description: "OWASP Core Ruleset", enabled: true, actionParameters: { id: MANAGED_RULESETS.owaspCore } },
-      ],
-    });
-    new Ruleset(this, "rate-limit", {
-      zoneId: props.zoneId,
-      name: "API rate limit",
-      description: `At most ${props.apiRequestsPerMinute} API requests per minute per client IP`,
-      kind: "zone",
-      phase: "http_ratelimit",
-      rules: [
-        {
-          action: "block",
-          expression: `(http.host eq "${props.apiHost}")`,
-          description: "Per-IP API rate limit",
-          enabled: true,
-          ratelimit: { characteristics: ["cf.colo.id", "ip.src"], period: 60, requestsPerPeriod: props.apiRequestsPerMinute, mitigationTimeout: 600 },
-        },
-      ],
-    });
+    if (props.managedWaf ?? true) {
+      new Ruleset(this, "waf", {
+        zoneId: props.zoneId,
+        name: "Managed WAF",
+        description: "Cloudflare Managed and OWASP Core rulesets on every request",
+        kind: "zone",
+        phase: "http_request_firewall_managed",
+        rules: [
+          { action: "execute", expression: "true", description: "Cloudflare Managed Ruleset", enabled: true, actionParameters: { id: MANAGED_RULESETS.cloudflareManaged } },
+          { action: "execute", expression: "true", description: "OWASP Core Ruleset", enabled: true, actionParameters: { id: MANAGED_RULESETS.owaspCore } },
+        ],
+      });
+    }
+    const limit = props.apiRateLimit;
+    if (limit) {
+      new Ruleset(this, "rate-limit", {
+        zoneId: props.zoneId,
+        name: "API rate limit",
+        description: `At most ${limit.requestsPerPeriod} API requests per ${limit.periodSeconds} s per client IP`,
+        kind: "zone",
+        phase: "http_ratelimit",
+        rules: [
+          {
+            action: "block",
+            expression: `(http.host eq "${props.apiHost}")`,
+            description: "Per-IP API rate limit",
+            enabled: true,
+            // cf.colo.id is required in every rate limiting rule's characteristics; ip.src is the "IP" every plan counts by.
+            ratelimit: {
+              characteristics: ["cf.colo.id", "ip.src"],
+              period: limit.periodSeconds,
+              requestsPerPeriod: limit.requestsPerPeriod,
+              mitigationTimeout: limit.mitigationTimeoutSeconds,
+            },
+          },
+        ],
+      });
+    }
     new Ruleset(this, "cache", {
       zoneId: props.zoneId,
       name: "Cache rules",

@@ -4,6 +4,8 @@
  */
 import { Netmask } from "netmask";
 import type { z } from "zod";
+import { GKE_MINIMUM_MAINTENANCE_HOURS, minimumMaintenanceHours } from "../maintenance";
+import { API_RATE_LIMIT_FIELDS, CLOUDFLARE_PLAN_FEATURES } from "./cloudflare-plans";
 import { EnvironmentConfig, KUBERNETES_CLOUDS } from "./environment";
 import { versionProblems } from "./versions";
 
@@ -79,10 +81,34 @@ function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
   if (azure && azure.data.cosmosMongo.secondaryLocation === azure.location) {
     problems.push({ path: `${env.name}.clouds.azure.data.cosmosMongo.secondaryLocation`, message: `must differ from the primary location ${azure.location}` });
   }
+  if (azure?.keyVaultAccess === "allowlist" && azure.deployAllowlist.length === 0) {
+    problems.push({
+      path: `${env.name}.clouds.azure.deployAllowlist`,
+      message: "keyVaultAccess 'allowlist' needs the public networks Terraform runs from; the list is empty (add them, or deploy from inside the VNet with keyVaultAccess 'private-endpoint')",
+    });
+  }
+  const redis = azure?.data.redis;
+  if (redis && redis.enabled && redis.zones.length > redis.replicasPerPrimary + 1) {
+    problems.push({
+      path: `${env.name}.clouds.azure.data.redis.zones`,
+      message: `${redis.zones.length} zones need at least ${redis.zones.length} nodes; replicasPerPrimary ${redis.replicasPerPrimary} gives ${redis.replicasPerPrimary + 1} (Azure refuses more zones than nodes)`,
+    });
+  }
+  const gkeWindow = env.clouds.gcp?.cluster.maintenance;
+  if (gkeWindow) {
+    const hours = minimumMaintenanceHours(gkeWindow.days, gkeWindow.durationHours);
+    if (hours < GKE_MINIMUM_MAINTENANCE_HOURS) {
+      problems.push({
+        path: `${env.name}.clouds.gcp.cluster.maintenance`,
+        message: `${gkeWindow.days.join(",")} for ${gkeWindow.durationHours} h gives ${hours} h of maintenance in the worst 32 days; GKE refuses less than ${GKE_MINIMUM_MAINTENANCE_HOURS} h (add days or lengthen durationHours)`,
+      });
+    }
+  }
   const cf = env.cloudflare;
   if (cf?.parentZone && !env.domain.endsWith(`.${cf.parentZone}`)) {
     problems.push({ path: `${env.name}.cloudflare.parentZone`, message: `${env.domain} is not inside ${cf.parentZone}` });
   }
+  if (cf) problems.push(...edgePlanProblems(env));
   const order = cf?.api.failoverOrder ?? [];
   for (const [index, cloud] of order.entries()) {
     if (order.indexOf(cloud) !== index) problems.push({ path: `${env.name}.cloudflare.api.failoverOrder`, message: `lists '${cloud}' twice` });
@@ -107,6 +133,51 @@ export interface LoadOptions {
    * @default now
    */
   readonly today?: Date;
+}
+
+/** Edge features the environment's Cloudflare plan does not have. */
+function edgePlanProblems(env: EnvironmentConfig): ConfigProblem[] {
+  const cf = env.cloudflare!;
+  const plan = CLOUDFLARE_PLAN_FEATURES[cf.plan];
+  const at = (field: string) => `${env.name}.cloudflare.${field}`;
+  const problems: ConfigProblem[] = [];
+  if (cf.parentZone) {
+    // Universal SSL covers one level below the zone apex; deeper names need an advanced certificate.
+    if (!cf.advancedCertificateManager) {
+      problems.push({
+        path: at("advancedCertificateManager"),
+        message: `the hosts of ${env.domain} (www, api) lie more than one level below ${cf.parentZone}, beyond Universal SSL, so the stack adds an advanced certificate pack, which needs Advanced Certificate Manager on the zone; subscribe to it and set true`,
+      });
+    }
+    // The zone's rulesets belong to the zone's own edge stack; nothing else here depends on the plan.
+    return problems;
+  }
+  if (cf.waf.managedRulesets && !plan.managedWafRulesets) {
+    problems.push({
+      path: at("waf.managedRulesets"),
+      message: `the Cloudflare Managed and OWASP Core rulesets need a Pro plan or higher, the zone's plan is '${cf.plan}' (set false to keep only the Free Managed Ruleset Cloudflare runs on every zone)`,
+    });
+  }
+  const limit = cf.api.rateLimit;
+  if (limit.enabled) {
+    const refused = plan.rateLimitFields ? API_RATE_LIMIT_FIELDS.filter((field) => !plan.rateLimitFields!.includes(field)) : [];
+    if (refused.length > 0) {
+      problems.push({
+        path: at("api.rateLimit.enabled"),
+        message: `the API rate limit matches on ${refused.join(", ")}, which '${cf.plan}' rate limiting rules cannot use (they match on ${plan.rateLimitFields!.join(", ")}); declare a paid plan or set false`,
+      });
+    }
+    if (limit.periodSeconds > plan.maxRateLimitPeriod) {
+      problems.push({ path: at("api.rateLimit.periodSeconds"), message: `${limit.periodSeconds} s exceeds the ${plan.maxRateLimitPeriod} s the '${cf.plan}' plan allows` });
+    }
+    if (limit.mitigationTimeoutSeconds > plan.maxMitigationTimeout) {
+      problems.push({
+        path: at("api.rateLimit.mitigationTimeoutSeconds"),
+        message: `${limit.mitigationTimeoutSeconds} s exceeds the ${plan.maxMitigationTimeout} s the '${cf.plan}' plan allows`,
+      });
+    }
+  }
+  return problems;
 }
 
 /**

@@ -81,6 +81,8 @@ export const AzureClusterContract = ClusterContract.extend("azure-cluster", {
   kubelet_identity_object_id: { type: "string", description: "Object id of the kubelet managed identity", default: "00000000-0000-0000-0000-000000000000" },
   tenant_id: { type: "string", description: "Entra ID tenant of the cluster's RBAC", default: "00000000-0000-0000-0000-000000000000" },
   egress_ip: { type: "string", description: "Public address the cluster's outbound traffic leaves from (the NAT gateway)", default: "192.0.2.1" },
+  endpoints_subnet_id: { type: "string", description: "Subnet for private endpoints of the cluster's add-ons (Vault's unseal Key Vault)", default: "pending" },
+  vault_dns_zone_id: { type: "string", description: "Private DNS zone of Key Vault private endpoints, linked to the VNet", default: "pending" },
 });
 
 export const DigitalOceanClusterContract = ClusterContract.extend("digitalocean-cluster", {

@@ -80,6 +80,7 @@ function buildNetwork(scope: Construct, env: EnvironmentConfig, azure: AzureConf
     namePrefix: resourceName(env, []),
     location: azure.location,
     cidr: azure.network.cidr,
+    podCidr: azure.network.podCidr,
     preventDestroy: stack.production,
   });
   stack.publish(AzureNetworkContract, {
@@ -116,7 +117,6 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, azure: AzureConf
     tenantId: azure.tenantId,
     kubernetesVersion: c.kubernetesVersion,
     nodesSubnetId: network.nodes_subnet_id,
-    appGatewaySubnetId: network.appgw_subnet_id,
     podCidr: azure.network.podCidr,
     serviceCidr: azure.network.serviceCidr,
     apiServerAuthorizedCidrs: c.apiServerAuthorizedCidrs,
@@ -145,6 +145,8 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, azure: AzureConf
     kubelet_identity_object_id: cluster.kubeletIdentity.objectId,
     tenant_id: azure.tenantId,
     egress_ip: network.nat_public_ip,
+    endpoints_subnet_id: network.endpoints_subnet_id,
+    vault_dns_zone_id: network.vault_dns_zone_id,
   });
   return stack;
 }
@@ -164,16 +166,15 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     ...place,
     name: vaultName,
     tenantId: azure.tenantId,
-    allowedIps: azure.deployAllowlist,
+    // Terraform writes the key and the password from inside the VNet through the private endpoint,
+    // or from the deploy allowlist on the public endpoint; see keyVaultAccess.
+    allowedIps: azure.keyVaultAccess === "allowlist" ? azure.deployAllowlist : [],
     trustedServices: true,
     privateEndpoint: { subnetId: network.endpoints_subnet_id, dnsZoneId: network.vault_dns_zone_id },
     preventDestroy: production,
   });
   const password = vault.generatedPassword("postgres", "postgres-admin-password");
-  const cmk = {
-    keyVaultKeyId: vault.wrappingKey("encryption-key", "data-encryption").versionlessId,
-    identityId: vault.encryptionIdentity("encryption-identity", `${vaultName}-encryption`).id,
-  };
+  const cmk = vault.customerManagedKey("encryption-identity", `${vaultName}-encryption`, vault.wrappingKey("encryption-key", "data-encryption"));
 
   const postgres = new PostgresFlexible(stack, "postgres", {
     ...place,
@@ -211,6 +212,8 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
         ...place,
         name: resourceName(env, ["redis"]),
         premium: production,
+        zones: d.redis.zones,
+        replicasPerPrimary: d.redis.replicasPerPrimary,
         endpointSubnetId: network.endpoints_subnet_id,
         dnsZoneId: network.redis_dns_zone_id,
         preventDestroy: production,

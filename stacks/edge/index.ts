@@ -77,7 +77,15 @@ export function buildEdgeStack(scope: Construct, env: EnvironmentConfig, platfor
       zoneId,
       siteHosts: [env.domain, `www.${env.domain}`],
       apiHost,
-      apiRequestsPerMinute: cf.api.requestsPerMinute,
+      managedWaf: cf.waf.managedRulesets,
+      apiRateLimit: cf.api.rateLimit.enabled
+        ? {
+            // requestsPerMinute scaled to the plan's period (Free counts over 10 s).
+            requestsPerPeriod: Math.max(1, Math.round((cf.api.requestsPerMinute * cf.api.rateLimit.periodSeconds) / 60)),
+            periodSeconds: cf.api.rateLimit.periodSeconds,
+            mitigationTimeoutSeconds: cf.api.rateLimit.mitigationTimeoutSeconds,
+          }
+        : undefined,
       ddosSensitivity: cf.ddosSensitivity,
     });
   }

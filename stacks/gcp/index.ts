@@ -120,6 +120,7 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig, 
     kubernetesVersion: c.kubernetesVersion,
     kmsKeyId: key.id,
     nodePools: pools,
+    maintenance: c.maintenance,
     deletionProtection: stack.production,
   });
   stack.publish(GcpClusterContract, {

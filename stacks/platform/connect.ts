@@ -114,7 +114,10 @@ export function connectCluster(stack: LayerStack, env: EnvironmentConfig, cloud:
           tenantId: c.tenant_id,
           oidcIssuerUrl: c.oidc_issuer_url,
           egressIp: c.egress_ip,
-          allowedIps: azure.deployAllowlist,
+          unsealVaultAccess:
+            azure.keyVaultAccess === "allowlist"
+              ? { allowedIps: azure.deployAllowlist }
+              : { privateEndpoint: { subnetId: c.endpoints_subnet_id, dnsZoneId: c.vault_dns_zone_id } },
           unsealVaultName: compactName(env, ["unseal"], 24),
           preventDestroy: stack.production,
         }),
