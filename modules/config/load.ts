@@ -5,6 +5,7 @@
 import { Netmask } from "netmask";
 import type { z } from "zod";
 import { EnvironmentConfig, KUBERNETES_CLOUDS } from "./environment";
+import { messagingProblems } from "./messaging";
 
 /** One problem in the config: where, and what is wrong. */
 export interface ConfigProblem {
@@ -117,6 +118,7 @@ export function loadEnvironments(inputs: readonly unknown[]): EnvironmentConfig[
       return;
     }
     problems.push(...crossFieldProblems(parsed.data));
+    problems.push(...messagingProblems(parsed.data));
     environments.push(parsed.data);
   });
   const seen = new Set<string>();
