@@ -7,8 +7,8 @@
  * State: aws_mq_broker's `user.password` has no write-only variant at the pinned provider (hashicorp/aws
  * 6.25.0), so the password is in the state of `random_password` and `aws_mq_broker` (marked sensitive),
  * as every generated database password is; the state stores are encrypted and access-controlled.
- * Encryption at rest: Amazon MQ for RabbitMQ uses an AWS owned key (a customer-managed key is an
- * ActiveMQ option), so `encryption_options` states that explicitly.
+ * Encryption at rest: Amazon MQ for RabbitMQ always uses an AWS owned key; the API's encryption
+ * options (a customer-managed key) do not apply to RabbitMQ brokers, so none are set.
  */
 import { MqBroker } from "@cdktf/provider-aws/lib/mq-broker";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
@@ -83,7 +83,6 @@ export class RabbitMqBroker extends Construct {
       publiclyAccessible: false,
       subnetIds: props.deploymentMode === "SINGLE_INSTANCE" ? [Fn.element(props.subnetIds, 0)] : props.subnetIds,
       securityGroups: [this.securityGroup.id],
-      encryptionOptions: { useAwsOwnedKey: true },
       logs: { general: true },
       maintenanceWindowStartTime: { dayOfWeek: "SUNDAY", timeOfDay: "05:00", timeZone: "UTC" },
       user: [{ username, password: password.result }],
