@@ -185,6 +185,15 @@ describe("RabbitMQ in the clusters (GCP, Azure, DigitalOcean)", () => {
     expect(resources.find((r) => r.kind === "Policy").spec).toMatchObject({ vhost: "addtocloud", pattern: ".*", definition: { "max-length": 100000 } });
   });
 
+  test("in-cluster RabbitMQ without cert-manager stops with what to change", () => {
+    const env = shippedEnvironment("production", (c: any) => {
+      c.platform.cloudAddons = { azure: { "cert-manager": false } };
+    });
+    expect(() => buildStacks([env])).toThrow(
+      "production: RabbitMQ on azure needs the cert-manager add-on for its TLS certificates (or set messaging.azure.rabbitmq.enabled: false)",
+    );
+  });
+
   test("turning RabbitMQ off for a cloud removes it from that cluster only", () => {
     const env = shippedEnvironment("production", (c: any) => {
       c.messaging.gcp = { rabbitmq: { enabled: false } };

@@ -8,6 +8,7 @@
 import { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key-iam-member";
 import { ManagedKafkaCluster } from "@cdktf/provider-google/lib/managed-kafka-cluster";
 import { ManagedKafkaTopic } from "@cdktf/provider-google/lib/managed-kafka-topic";
+import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { Construct } from "constructs";
 import type { KafkaTopic } from "../../modules/config/messaging";
 
@@ -44,10 +45,14 @@ export class GcpManagedKafka extends Construct {
     if (props.memoryGib < props.vcpuCount || props.memoryGib > props.vcpuCount * 8) {
       throw new Error(`GcpManagedKafka '${props.clusterId}': 'memoryGib' (${props.memoryGib}) must be 1-8 GiB per vCPU`);
     }
+    // The API (and with it the service agent) first; kept on destroy, other stacks may use it.
+    // Where the agent does not exist yet: `gcloud beta services identity create --service=managedkafka.googleapis.com`.
+    const api = new ProjectService(this, "api", { project: props.projectId, service: "managedkafka.googleapis.com", disableOnDestroy: false });
     const keyGrant = new KmsCryptoKeyIamMember(this, "key-user", {
       cryptoKeyId: props.kmsKeyId,
       role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
       member: `serviceAccount:${props.serviceAgentEmail}`,
+      dependsOn: [api],
     });
     this.cluster = new ManagedKafkaCluster(this, "cluster", {
       clusterId: props.clusterId,
