@@ -154,7 +154,8 @@ const DigitalOceanMessaging = z
     kafka: z
       .object({
         enabled: z.boolean().default(true),
-        version: z.enum(["3.7", "3.8"]).default("3.8"),
+        /** Kafka versions DigitalOcean offered when written (`doctl databases options versions` lists today's). @default 3.7, the provider docs' */
+        version: z.enum(["3.7", "3.8"]).default("3.7"),
         /** @default gd-2vcpu-8gb in production, db-s-2vcpu-2gb elsewhere */
         size: z.enum(DO_KAFKA_SIZES).optional(),
       })
