@@ -78,8 +78,8 @@ export const production: EnvironmentInput = {
   messaging: {
     kafka: {
       topics: [
-        { name: "orders.events", partitions: 6, retentionHours: 168 },
-        { name: "audit.log", partitions: 3, retentionHours: 720 },
+        { name: "orders.events", partitions: 6, retentionHours: 72 },
+        { name: "audit.log", partitions: 3, retentionHours: 168 },
       ],
     },
     rabbitmq: {

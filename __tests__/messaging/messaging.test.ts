@@ -105,8 +105,8 @@ describe("GCP: Managed Service for Apache Kafka", () => {
   test("topics carry their partitions and retention", () => {
     const topics = Object.values(resourcesOf(stack("production-gcp-messaging"), "google_managed_kafka_topic")) as any[];
     expect(topics.map((t) => [t.topic_id, t.partition_count, t.configs["retention.ms"]]).sort()).toEqual([
-      ["audit.log", 3, String(720 * 3_600_000)],
-      ["orders.events", 6, String(168 * 3_600_000)],
+      ["audit.log", 3, String(168 * 3_600_000)],
+      ["orders.events", 6, String(72 * 3_600_000)],
     ]);
   });
 });
@@ -134,8 +134,8 @@ describe("Azure: Event Hubs with the Kafka endpoint", () => {
   test("each topic is an event hub with its partitions and retention", () => {
     const hubs = Object.values(resourcesOf(json, "azurerm_eventhub")) as any[];
     expect(hubs.map((h) => [h.name, h.partition_count, h.retention_description]).sort()).toEqual([
-      ["audit.log", 3, { cleanup_policy: "Delete", retention_time_in_hours: 720 }],
-      ["orders.events", 6, { cleanup_policy: "Delete", retention_time_in_hours: 168 }],
+      ["audit.log", 3, { cleanup_policy: "Delete", retention_time_in_hours: 168 }],
+      ["orders.events", 6, { cleanup_policy: "Delete", retention_time_in_hours: 72 }],
     ]);
   });
 });
@@ -152,8 +152,8 @@ describe("DigitalOcean: managed Kafka", () => {
   test("topics delete after their retention", () => {
     const topics = Object.values(resourcesOf(json, "digitalocean_database_kafka_topic")) as any[];
     expect(topics.map((t) => [t.name, t.partition_count, t.config[0].cleanup_policy, t.config[0].retention_ms]).sort()).toEqual([
-      ["audit.log", 3, "delete", String(720 * 3_600_000)],
-      ["orders.events", 6, "delete", String(168 * 3_600_000)],
+      ["audit.log", 3, "delete", String(168 * 3_600_000)],
+      ["orders.events", 6, "delete", String(72 * 3_600_000)],
     ]);
   });
 });
@@ -256,6 +256,17 @@ describe("bad messaging config stops with the field path", () => {
 
   test.each(cases)("%s", (_what, mutate, message) => {
     expect(problemsOf([production(mutate)])).toEqual([message]);
+  });
+
+  test("the shipped topics fit every cloud, so any cloud can be enabled in any environment", () => {
+    const everywhere = (name: string) => {
+      const input = structuredClone(environments.find((env) => env.name === name)!) as any;
+      const prod = environments.find((env) => env.name === "production")! as any;
+      input.clouds = { ...prod.clouds, ...input.clouds, azure: { ...prod.clouds.azure, network: { cidr: "10.130.0.0/16" } }, digitalocean: { ...prod.clouds.digitalocean, network: { cidr: "10.140.0.0/16" } } };
+      input.messaging.azure = { kafka: { sku: "Standard" } };
+      return input;
+    };
+    expect(problemsOf([everywhere("staging")])).toEqual([]);
   });
 
   test("a cloud's limits apply only where the cloud runs Kafka", () => {
