@@ -41,6 +41,12 @@ describe("the messaging layer", () => {
     const outputs = JSON.stringify(stack(id).output ?? {});
     expect(outputs).not.toMatch(/random_password|\.password|primary_key|connection_string|\.uri\b|private_uri/);
   });
+
+  test.each(messagingIds)("%s opens nothing to the internet", (id) => {
+    const text = JSON.stringify(stack(id).resource ?? {});
+    expect(text).not.toContain("0.0.0.0/0");
+    expect(text).not.toMatch(/"publicly_accessible":true|"public_network_access_enabled":true|"type":"SERVICE_PROVIDED_EIPS"/);
+  });
 });
 
 describe("AWS: MSK and Amazon MQ", () => {
