@@ -182,7 +182,7 @@ describe("RabbitMQ in the clusters (GCP, Azure, DigitalOcean)", () => {
     const resources = parse(release(json, "rabbitmq-cluster").values[0]).resources as any[];
     const cluster = resources.find((r) => r.kind === "RabbitmqCluster");
     expect(cluster.spec.replicas).toBe(stage === "production" ? 3 : 1);
-    expect(cluster.spec.tls).toEqual({ secretName: "rabbitmq-tls", caSecretName: "rabbitmq-ca", disableNonTLSListeners: true });
+    expect(cluster.spec.tls).toEqual({ secretName: "rabbitmq-tls", disableNonTLSListeners: true });
     expect(cluster.spec.persistence.storage).toBe("20Gi");
     expect(cluster.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe("topology.kubernetes.io/zone");
     expect(resources.find((r) => r.kind === "PodDisruptionBudget").spec.maxUnavailable).toBe(1);

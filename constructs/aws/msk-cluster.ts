@@ -84,8 +84,8 @@ export class MskKafkaCluster extends Construct {
       kmsKeyId: props.kmsKeyArn,
     });
     const configuration = new MskConfiguration(this, "configuration", {
+      // No `kafka_versions`: the properties below hold for every version, so an upgrade keeps the configuration.
       name: `${props.clusterName}-config`,
-      kafkaVersions: [props.kafkaVersion],
       description: `Broker defaults of ${props.clusterName}: no implicit topics, replicated writes`,
       serverProperties: [
         // Topics come from config (docs/messaging.md), never from a typo in a producer.

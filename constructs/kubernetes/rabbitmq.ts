@@ -143,7 +143,8 @@ export class RabbitMqCluster extends Construct {
           resources: ctx.production
             ? { requests: { cpu: "1", memory: "2Gi" }, limits: { memory: "2Gi" } }
             : { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "1Gi" } },
-          tls: { secretName: "rabbitmq-tls", caSecretName: "rabbitmq-ca", disableNonTLSListeners: true },
+          // Server TLS only (no `caSecretName`: that would ask clients for certificates too).
+          tls: { secretName: "rabbitmq-tls", disableNonTLSListeners: true },
           affinity: {
             podAntiAffinity: {
               // Never two nodes on one host; across zones where the cloud has them (DigitalOcean
