@@ -25,6 +25,8 @@ const EXPECTED = [
   // DigitalOcean has no state store of its own to bootstrap unless `native` state falls back to Spaces.
   ...layersOf("production", "digitalocean", ["network", "cluster", "data", "platform"]),
   "production-cloudflare-edge",
+  // Messaging (Kafka, RabbitMQ) on every enabled cloud: docs/messaging.md.
+  ...["staging-aws", "staging-gcp", "production-aws", "production-gcp", "production-azure", "production-digitalocean"].map((prefix) => `${prefix}-messaging`),
 ];
 
 describe("the stack matrix", () => {
@@ -32,8 +34,8 @@ describe("the stack matrix", () => {
     expect(Object.keys(manifest.stacks).sort()).toEqual([...EXPECTED].sort());
   });
 
-  test.each(EXPECTED.filter((id) => /-(cluster|data)$/.test(id)))("%s is deployed after its network", (id) => {
-    expect(manifest.stacks[id].dependencies).toContain(id.replace(/-(cluster|data)$/, "-network"));
+  test.each(EXPECTED.filter((id) => /-(cluster|data|messaging)$/.test(id)))("%s is deployed after its network", (id) => {
+    expect(manifest.stacks[id].dependencies).toContain(id.replace(/-(cluster|data|messaging)$/, "-network"));
   });
 
   test.each(EXPECTED.filter((id) => id.endsWith("-platform")))("%s is deployed after its cluster", (id) => {

@@ -82,4 +82,21 @@ export const production: EnvironmentInput = {
     plan: "pro",
   },
   platform: { enabled: true },
+  // Declared once; each cloud creates them with its own resources (docs/messaging.md).
+  messaging: {
+    kafka: {
+      topics: [
+        { name: "orders.events", partitions: 6, retentionHours: 72 },
+        { name: "audit.log", partitions: 3, retentionHours: 168 },
+      ],
+    },
+    rabbitmq: {
+      vhosts: [
+        {
+          name: "addtocloud",
+          policies: [{ name: "bounded-queues", pattern: ".*", applyTo: "queues", definition: { "max-length": 100000, overflow: "reject-publish" } }],
+        },
+      ],
+    },
+  },
 };

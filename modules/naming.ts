@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { CloudName, EnvironmentConfig } from "./config/environment";
 
-export const LAYERS = ["bootstrap", "network", "cluster", "data", "platform", "edge"] as const;
+export const LAYERS = ["bootstrap", "network", "cluster", "data", "platform", "edge", "messaging"] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** `<env>-<cloud>-<layer>`, e.g. `production-aws-network`. */

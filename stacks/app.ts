@@ -39,7 +39,7 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig): Laye
 
   const all: LayerStack[] = [];
   for (const stacks of Object.values(clouds)) {
-    for (const stack of [stacks.bootstrap, stacks.network, stacks.cluster, stacks.data]) if (stack) all.push(stack);
+    for (const stack of [stacks.bootstrap, stacks.network, stacks.cluster, stacks.data, stacks.messaging]) if (stack) all.push(stack);
   }
   for (const { stack } of platforms) all.push(stack);
   if (edge) all.push(edge);

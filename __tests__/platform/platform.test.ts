@@ -22,11 +22,11 @@ const release = (json: TerraformJson, name: string) => {
 const values = (json: TerraformJson, name: string) => parse(release(json, name).values[0]);
 
 describe("every platform stack", () => {
-  test.each([["production-aws", prodAws], ["production-gcp", prodGcp], ["staging-aws", stagingAws]])("%s pins every chart to an exact version of an https repository", (_id, json) => {
+  test.each([["production-aws", prodAws], ["production-gcp", prodGcp], ["staging-aws", stagingAws]])("%s pins every chart to an exact version of an https (or OCI) repository", (_id, json) => {
     expect(releases(json).length).toBeGreaterThan(15);
     for (const r of releases(json)) {
       expect(r.version).toMatch(/^v?\d+\.\d+\.\d+$/);
-      expect(r.repository).toMatch(/^https:\/\//);
+      expect(r.repository).toMatch(/^(https|oci):\/\//);
       expect(r.atomic).toBe(true);
     }
   });

@@ -17,6 +17,7 @@ import { ApplicationNamespaces } from "./network-policies";
 import { Logging, Monitoring, Tracing } from "./observability";
 import type { PlatformContext } from "./platform-context";
 import { PlatformRbac } from "./rbac";
+import { inClusterRabbitMq } from "./rabbitmq";
 import { Vault } from "./vault";
 
 export class AddonCatalogue extends Construct {
@@ -46,6 +47,8 @@ export class AddonCatalogue extends Construct {
     if (on("gatekeeper")) new Gatekeeper(this, "gatekeeper", ctx, { applicationNamespaces: platform.applicationNamespaces, allowedRegistries: platform.allowedRegistries });
     if (on("autoscaling")) new Autoscaling(this, "autoscaling", ctx);
     if (on("network-policies")) new ApplicationNamespaces(this, "application-namespaces", ctx, { namespaces: platform.applicationNamespaces });
+    // RabbitMQ where config turns it on for this (non-AWS) cloud; AWS runs Amazon MQ (stacks/aws/messaging.ts).
+    inClusterRabbitMq(this, ctx, { certManager: this.node.tryFindChild("cert-manager") as CertManager | undefined, monitoring: on("monitoring") });
     if (on("rbac")) new PlatformRbac(this, "rbac", ctx, { ...platform.rbac, applicationNamespaces: platform.applicationNamespaces });
   }
 }

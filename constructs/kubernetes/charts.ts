@@ -34,6 +34,8 @@ export const CHARTS = {
   metricsServer: { chart: "metrics-server", repository: "https://kubernetes-sigs.github.io/metrics-server", version: "3.12.2" },
   vpa: { chart: "vpa", repository: "https://charts.fairwinds.com/stable", version: "4.7.1" },
   awsLoadBalancerController: { chart: "aws-load-balancer-controller", repository: "https://aws.github.io/eks-charts", version: "1.11.0" },
+  /** RabbitMQ Cluster Operator + Messaging Topology Operator (Bitnami's packaging; images overridden to upstream's, see rabbitmq.ts). */
+  rabbitmqClusterOperator: { chart: "rabbitmq-cluster-operator", repository: "oci://registry-1.docker.io/bitnamicharts", version: "4.3.3" },
   /** Installs plain manifests (ClusterIssuers, Gatekeeper constraints, Istio gateways) as a release. */
   raw: { chart: "raw", repository: "https://bedag.github.io/helm-charts", version: "2.0.0" },
 } as const satisfies Record<string, ChartSource>;

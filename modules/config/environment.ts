@@ -7,6 +7,7 @@ import { AzureConfig } from "./clouds/azure";
 import { CloudflareConfig } from "./clouds/cloudflare";
 import { DigitalOceanConfig } from "./clouds/digitalocean";
 import { GcpConfig } from "./clouds/gcp";
+import { MessagingConfig } from "./messaging";
 import { PlatformConfig } from "./clouds/platform";
 import { Domain, ResourceNamePart } from "./primitives";
 import { StateBackend } from "./state";
@@ -39,6 +40,8 @@ export const EnvironmentConfig = z
       .strict(),
     cloudflare: CloudflareConfig.optional(),
     platform: PlatformConfig.prefault({}),
+    /** Kafka and RabbitMQ on every enabled cloud (docs/messaging.md). */
+    messaging: MessagingConfig.prefault({}),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import { GKE_MINIMUM_MAINTENANCE_HOURS, minimumMaintenanceHours } from "../maint
 import { API_RATE_LIMIT_FIELDS, CLOUDFLARE_PLAN_FEATURES } from "./cloudflare-plans";
 import { EnvironmentConfig, KUBERNETES_CLOUDS } from "./environment";
 import { versionProblems } from "./versions";
+import { messagingProblems } from "./messaging";
 
 /** One problem in the config: where, and what is wrong. */
 export interface ConfigProblem {
@@ -199,6 +200,7 @@ export function loadEnvironments(inputs: readonly unknown[], options: LoadOption
     }
     problems.push(...crossFieldProblems(parsed.data));
     problems.push(...versionProblems(parsed.data, options.today ?? new Date()));
+    problems.push(...messagingProblems(parsed.data));
     environments.push(parsed.data);
   });
   const seen = new Set<string>();

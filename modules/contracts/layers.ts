@@ -124,3 +124,19 @@ export const DigitalOceanDataContract = DataContract.extend("digitalocean-data",
   postgres_replica_endpoint: { type: "string", description: "Private host name of the PostgreSQL read replica (empty without one)", default: "" },
   database_cluster_ids: { type: "list", description: "Ids of the managed database clusters (`doctl databases connection <id>` shows credentials to those allowed)", default: [] },
 });
+
+/**
+ * What every messaging stack publishes: how an application reaches Kafka and RabbitMQ on this cloud.
+ * Credentials are never outputs: the `*_secret_ref` fields say where they live or where access is granted.
+ */
+export const MessagingContract = new Contract("messaging", {
+  kafka_bootstrap_servers: { type: "string", description: "Comma-separated private bootstrap host:port list of the managed Kafka cluster (empty when Kafka is off on this cloud)", default: "" },
+  kafka_port: { type: "number", description: "TLS port of the Kafka bootstrap servers", default: 9093 },
+  kafka_auth_mechanism: { type: "string", description: "Security protocol and SASL mechanism clients use, e.g. SASL_SSL/AWS_MSK_IAM", default: "" },
+  kafka_secret_ref: { type: "string", description: "Where Kafka access is granted or its credentials live (cluster ARN/id/URN), never a value (empty when Kafka is off)", default: "" },
+  kafka_topics: { type: "list", description: "Topics declared in config for this environment", default: [] },
+  amqp_endpoint: { type: "string", description: "AMQPS host of the RabbitMQ broker: the Amazon MQ endpoint on AWS, the in-cluster service elsewhere (empty when RabbitMQ is off)", default: "" },
+  amqp_port: { type: "number", description: "AMQP over TLS port", default: 5671 },
+  amqp_auth_mechanism: { type: "string", description: "How RabbitMQ clients authenticate (PLAIN username/password over TLS)", default: "" },
+  amqp_secret_ref: { type: "string", description: "Reference to the RabbitMQ credentials, never the value: a Secrets Manager ARN on AWS, `kubernetes:<namespace>/<secret>` elsewhere (empty when RabbitMQ is off)", default: "" },
+});

@@ -18,6 +18,7 @@ import { awsProvider } from "../../constructs/aws/provider";
 import { SecureBucket } from "../../constructs/aws/secure-bucket";
 import { VpcNetwork } from "../../constructs/aws/vpc-network";
 import type { CloudStacks } from "../types";
+import { buildAwsMessaging } from "./messaging";
 
 export function buildAwsStacks(scope: Construct, env: EnvironmentConfig): CloudStacks {
   const aws = env.clouds.aws;
@@ -26,7 +27,8 @@ export function buildAwsStacks(scope: Construct, env: EnvironmentConfig): CloudS
   const network = buildNetwork(scope, env, aws);
   const cluster = buildCluster(scope, env, aws, network);
   const data = buildData(scope, env, aws, network, cluster);
-  return { bootstrap, network, cluster, data };
+  const messaging = buildAwsMessaging(scope, env, aws, network, cluster);
+  return { bootstrap, network, cluster, data, messaging };
 }
 
 /** The name of the environment's EKS cluster (the network tags its subnets with it). */

@@ -22,6 +22,7 @@ import { AzureClusterContract, AzureNetworkContract, BootstrapContract, DataCont
 import { LayerStack } from "../../modules/layer-stack";
 import { compactName, resourceName } from "../../modules/naming";
 import type { CloudStacks } from "../types";
+import { buildAzureMessaging } from "./messaging";
 
 /** Ports of the Azure data services (TLS on each). */
 export const AZURE_PORTS = { postgres: 5432, mongodb: 10255, redis: 6380 } as const;
@@ -33,7 +34,8 @@ export function buildAzureStacks(scope: Construct, env: EnvironmentConfig): Clou
   const network = buildNetwork(scope, env, azure);
   const cluster = buildCluster(scope, env, azure, network);
   const data = buildData(scope, env, azure, network);
-  return { bootstrap, network, cluster, data };
+  const messaging = buildAzureMessaging(scope, env, azure, network);
+  return { bootstrap, network, cluster, data, messaging };
 }
 
 function azureStack(scope: Construct, env: EnvironmentConfig, azure: AzureConfig, layer: "bootstrap" | "network" | "cluster" | "data"): LayerStack {

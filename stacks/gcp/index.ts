@@ -15,6 +15,7 @@ import { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
 import type { CloudStacks } from "../types";
 import { buildGcpData } from "./data";
+import { buildGcpMessaging } from "./messaging";
 import { gcpStack } from "./stack";
 
 export function buildGcpStacks(scope: Construct, env: EnvironmentConfig): CloudStacks {
@@ -24,7 +25,8 @@ export function buildGcpStacks(scope: Construct, env: EnvironmentConfig): CloudS
   const network = buildNetwork(scope, env, gcp);
   const cluster = buildCluster(scope, env, gcp, network);
   const data = buildGcpData(scope, env, gcp, network);
-  return { bootstrap, network, cluster, data };
+  const messaging = buildGcpMessaging(scope, env, gcp, network);
+  return { bootstrap, network, cluster, data, messaging };
 }
 
 /** `<env>-gcp-bootstrap`: the GCS bucket every other GCP stack uses under `native` state. */
