@@ -73,5 +73,16 @@ export const production: EnvironmentInput = {
   cloudflare: {
     accountId: "0123456789abcdef0123456789abcdef",
   },
-  platform: { enabled: true },
+  platform: {
+    enabled: true,
+    // Example ids: the Entra ID app registration Argo CD signs in with, and the group of its admins.
+    argocd: {
+      sso: {
+        name: "Entra ID",
+        issuer: "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000002/v2.0",
+        clientId: "00000000-0000-0000-0000-000000000005",
+        adminGroups: ["00000000-0000-0000-0000-000000000003"],
+      },
+    },
+  },
 };

@@ -4,6 +4,7 @@
  */
 import { Netmask } from "netmask";
 import type { z } from "zod";
+import { addonEnabled } from "./clouds/platform";
 import { EnvironmentConfig, KUBERNETES_CLOUDS } from "./environment";
 
 /** One problem in the config: where, and what is wrong. */
@@ -89,6 +90,13 @@ function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
   }
   if (env.cloudflare && !KUBERNETES_CLOUDS.some((cloud) => env.clouds[cloud])) {
     problems.push({ path: `${env.name}.cloudflare`, message: "the edge needs at least one enabled cloud to route to" });
+  }
+  if (env.platform.enabled) {
+    for (const cloud of KUBERNETES_CLOUDS.filter((c) => env.clouds[c])) {
+      if (addonEnabled(env.platform, cloud, "vault") && !addonEnabled(env.platform, cloud, "cert-manager")) {
+        problems.push({ path: `${env.name}.platform.cloudAddons.${cloud}`, message: "'vault' is on but 'cert-manager' is off; Vault's TLS certificate is issued by cert-manager" });
+      }
+    }
   }
   if (env.state.type === "native" && !env.clouds[env.state.fallback]) {
     problems.push({
