@@ -42,7 +42,7 @@ export const ARGOCD_OIDC_CLIENT_SECRET: PrerequisiteSecret = {
   labels: { "app.kubernetes.io/part-of": "argocd" },
   value: "The client secret of the OIDC application `platform.argocd.sso.clientId` at `platform.argocd.sso.issuer`",
   whileMissing: "SSO sign-in to Argo CD fails (the local admin is off in production when SSO is configured)",
-  needed: (platform) => platform.argocd.sso !== undefined,
+  needed: (platform) => platform.argocd?.sso !== undefined,
 };
 
 export const ISTIO_INTERMEDIATE_CA: PrerequisiteSecret = {
