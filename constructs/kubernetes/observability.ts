@@ -73,7 +73,13 @@ export class Monitoring extends Construct {
         // install and keep it on upgrades (it looks the Secret up). It never enters Terraform.
         grafana: hub.isHub ? { enabled: true, adminPassword: "", testFramework: { enabled: false } } : { enabled: false },
         alertmanager: { enabled: hub.isHub, alertmanagerSpec: { replicas: ctx.production ? 2 : 1 } },
-        prometheusOperator: { admissionWebhooks: { patch: { podAnnotations: { ...NO_SIDECAR } } } },
+        prometheusOperator: {
+          // The operator talks only to the API server, and the API server calls its admission
+          // webhook with TLS of its own, which a sidecar under STRICT mTLS would refuse: no sidecar.
+          podAnnotations: { ...NO_SIDECAR },
+          // Hook Jobs (admission-create, admission-patch): a sidecar would keep them from completing.
+          admissionWebhooks: { patch: { podAnnotations: { ...NO_SIDECAR } } },
+        },
         prometheus: {
           prometheusSpec: {
             retention: props.retention,
