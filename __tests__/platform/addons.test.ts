@@ -13,7 +13,7 @@ import { PREREQUISITE_SECRETS, prerequisitesTable } from "../../constructs/kuber
 import { addonEnabled } from "../../modules/config/clouds/platform";
 import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/environment";
 import { MACHINE_TYPES, addonPoolMachineTypes, allocatable } from "../../modules/machine-types";
-import { buildStacks, resourcesOf, shippedEnvironments, synthJson, TerraformJson } from "../support/synth";
+import { buildStacks, resourcesOf, shippedEnvironment, shippedEnvironments, stackOf, synthJson, TerraformJson } from "../support/synth";
 
 interface PlatformStack {
   readonly id: string;
@@ -29,6 +29,7 @@ const PLATFORM: PlatformStack[] = [...stacks.values()]
   .filter((stack) => stack.layer === "platform")
   .map((stack) => ({ id: stack.node.id, env: envs.find((e) => e.name === stack.env.name)!, cloud: stack.cloud as KubernetesCloud, json: synthJson(stack) }));
 const cases = PLATFORM.map((stack) => [stack.id, stack] as const);
+const byIdJson = (id: string) => PLATFORM.find((s) => s.id === id)!.json;
 
 interface ReleaseView {
   readonly address: string;
@@ -84,6 +85,31 @@ function transitiveDependencies(json: TerraformJson, address: string): Set<strin
     queue.push(...direct(next));
   }
   return seen;
+}
+
+/** Releases installing into a namespace before what creates it, or into an injected one before istiod. */
+function orderingProblems(json: TerraformJson): string[] {
+  const releases = releasesOf(json);
+  const injectedNamespaces = injected(json);
+  const namespaces = namespacesOf(json);
+  const istiod = releases.find((r) => r.name === "istiod");
+  const problems: string[] = [];
+  for (const release of releases) {
+    const deps = transitiveDependencies(json, release.address);
+    const ns = namespaces.get(release.namespace);
+    if (ns) {
+      if (!deps.has(ns.address)) problems.push(`${release.name} installs into '${release.namespace}' without depending on ${ns.address}`);
+      if (release.createNamespace) problems.push(`${release.name} also creates '${release.namespace}', which ${ns.address} owns`);
+    } else if (!release.createNamespace && !BUILT_IN_NAMESPACES.has(release.namespace)) {
+      const creator = releases.find((r) => r.namespace === release.namespace && r.createNamespace);
+      if (!creator) problems.push(`${release.name} installs into '${release.namespace}', which nothing creates`);
+      else if (!deps.has(creator.address)) problems.push(`${release.name} installs into '${release.namespace}' before ${creator.name} creates it`);
+    }
+    if (istiod && injectedNamespaces.has(release.namespace) && !deps.has(istiod.address)) {
+      problems.push(`${release.name} installs into the injected '${release.namespace}' without waiting for istiod`);
+    }
+  }
+  return problems;
 }
 
 /** Namespaces that exist before any stack runs. */
@@ -236,25 +262,7 @@ describe.each(cases)("%s", (_id, stack) => {
   });
 
   test("every release that installs into a namespace depends on whatever creates it, and waits for istiod where pods get sidecars", () => {
-    const namespaces = namespacesOf(stack.json);
-    const istiod = releases.find((r) => r.name === "istiod");
-    const problems: string[] = [];
-    for (const release of releases) {
-      const deps = transitiveDependencies(stack.json, release.address);
-      const ns = namespaces.get(release.namespace);
-      if (ns) {
-        if (!deps.has(ns.address)) problems.push(`${release.name} installs into '${release.namespace}' without depending on ${ns.address}`);
-        if (release.createNamespace) problems.push(`${release.name} also creates '${release.namespace}', which ${ns.address} owns`);
-      } else if (!release.createNamespace && !BUILT_IN_NAMESPACES.has(release.namespace)) {
-        const creator = releases.find((r) => r.namespace === release.namespace && r.createNamespace);
-        if (!creator) problems.push(`${release.name} installs into '${release.namespace}', which nothing creates`);
-        else if (!deps.has(creator.address)) problems.push(`${release.name} installs into '${release.namespace}' before ${creator.name} creates it`);
-      }
-      if (istiod && injectedNamespaces.has(release.namespace) && !deps.has(istiod.address)) {
-        problems.push(`${release.name} installs into the injected '${release.namespace}' without waiting for istiod`);
-      }
-    }
-    expect(problems).toEqual([]);
+    expect(orderingProblems(stack.json)).toEqual([]);
   });
 
   test("Gatekeeper constraints install only after a hook has seen every constraint CRD created and established", () => {
@@ -334,6 +342,27 @@ describe("the add-on fixes, on their instances", () => {
       const urls = release(stack.id, "kube-prometheus-stack").values.prometheus.prometheusSpec.remoteWrite.map((w: any) => w.url);
       expect(urls).toEqual(hub.map((s: any) => `http://${s.metadata.name}.monitoring.svc.cluster.local:9090/api/v1/write`));
     }
+  });
+});
+
+describe("add-ons off by default", () => {
+  test("with every add-on on, releases still wait for their namespaces and istiod", () => {
+    const all = shippedEnvironment("production", (input) => {
+      input.platform = { ...input.platform, addons: { "api-gateway": true, consul: true } };
+    });
+    for (const cloud of ["aws", "gcp"]) {
+      const json = synthJson(stackOf([all], `production-${cloud}-platform`));
+      expect(releasesOf(json).map((r) => r.name)).toEqual(expect.arrayContaining(["emissary-ingress", "consul"]));
+      expect(orderingProblems(json)).toEqual([]);
+    }
+  });
+
+  test("Argo CD's applications sync only after the application namespaces exist and istiod injects", () => {
+    const json = byIdJson("production-gcp-platform");
+    const appOfApps = releasesOf(json).find((r) => r.name === "app-of-apps")!;
+    const deps = transitiveDependencies(json, appOfApps.address);
+    const appNamespace = namespacesOf(json).get("addtocloud")!;
+    expect([...deps]).toEqual(expect.arrayContaining([appNamespace.address, releasesOf(json).find((r) => r.name === "istiod")!.address]));
   });
 });
 

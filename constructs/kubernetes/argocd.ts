@@ -7,6 +7,7 @@
  * groups mapped to Argo CD roles; the local admin is then off in production. Without SSO the local
  * admin stays on and signs in with the password Argo CD generates into `argocd-initial-admin-secret`.
  */
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { PlatformConfig } from "../../modules/config/clouds/platform";
 import { CHARTS } from "./charts";
@@ -22,6 +23,12 @@ export interface ArgoCdProps {
   readonly pathPrefix: string;
   /** OIDC sign-in. @default none: the local admin signs in */
   readonly sso?: NonNullable<PlatformConfig["argocd"]["sso"]>;
+  /**
+   * What the applications' first sync needs: the application namespaces (the stack owns them;
+   * Argo CD's CreateNamespace would race it) and istiod (pods created before its injector exists
+   * run without a sidecar). @default nothing
+   */
+  readonly applicationsNeed?: readonly ITerraformDependable[];
 }
 
 export const ARGOCD_NAMESPACE = "argocd";
@@ -73,7 +80,7 @@ export class ArgoCd extends Construct {
       namespace: ARGOCD_NAMESPACE,
       createNamespace: false,
       provider: ctx.helm,
-      dependsOn: [argocd.release],
+      dependsOn: [argocd.release, ...(props.applicationsNeed ?? [])],
       values: {
         applications: {
           [`${ctx.env.name}-${ctx.cloud}`]: {

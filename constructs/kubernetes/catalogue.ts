@@ -44,7 +44,6 @@ export class AddonCatalogue extends Construct {
     }
     if (on("api-gateway")) new ApiGateway(this, "api-gateway", ctx);
     if (on("consul")) new ConsulCatalog(this, "consul", ctx);
-    if (on("argocd")) new ArgoCd(this, "argocd", ctx, { ...platform.gitops, sso: platform.argocd.sso });
     // `monitoring` holds the hub's Loki and Jaeger too, so it exists on the hub whenever any of them is on.
     const needsHubNamespace = on("monitoring") || (ctx.hub.isHub && (on("logging") || on("tracing")));
     const hubNamespace = needsHubNamespace ? meshNamespace(this, ctx, MONITORING_NAMESPACE) : undefined;
@@ -55,7 +54,15 @@ export class AddonCatalogue extends Construct {
     if (on("falco")) new Falco(this, "falco", ctx);
     if (on("gatekeeper")) new Gatekeeper(this, "gatekeeper", ctx, { applicationNamespaces: platform.applicationNamespaces, allowedRegistries: platform.allowedRegistries, platformImages: this.mesh ? INJECTED_IMAGES : [] });
     if (on("autoscaling")) new Autoscaling(this, "autoscaling", ctx);
-    if (on("network-policies")) new ApplicationNamespaces(this, "application-namespaces", ctx, { namespaces: platform.applicationNamespaces });
+    const appNamespaces = on("network-policies") ? new ApplicationNamespaces(this, "application-namespaces", ctx, { namespaces: platform.applicationNamespaces }) : undefined;
+    if (on("argocd")) {
+      // After the application namespaces, which its applications sync into.
+      new ArgoCd(this, "argocd", ctx, {
+        ...platform.gitops,
+        sso: platform.argocd.sso,
+        applicationsNeed: [...(appNamespaces?.namespaces ?? []), ...(ctx.meshInjector ? [ctx.meshInjector] : [])],
+      });
+    }
     if (on("rbac")) new PlatformRbac(this, "rbac", ctx, { ...platform.rbac, applicationNamespaces: platform.applicationNamespaces });
   }
 }
