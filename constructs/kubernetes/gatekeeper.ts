@@ -109,6 +109,9 @@ function crdWaitHook(kinds: readonly string[]): Record<string, unknown>[] {
   const kubectl = (args: string[]) => ({
     image: KUBECTL_IMAGE,
     command: ["/bin/kubectl", ...args, ...crds],
+    // kubectl keeps its discovery cache under $HOME/.kube; the root filesystem is read-only.
+    env: [{ name: "HOME", value: "/tmp" }],
+    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
     securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 65532, capabilities: { drop: ["ALL"] } },
     resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } },
   });
@@ -138,6 +141,7 @@ function crdWaitHook(kinds: readonly string[]): Record<string, unknown>[] {
           spec: {
             serviceAccountName: name,
             restartPolicy: "Never",
+            volumes: [{ name: "tmp", emptyDir: {} }],
             initContainers: [{ name: "created", ...kubectl(["wait", "--for=create", "--timeout=300s"]) }],
             containers: [{ name: "established", ...kubectl(["wait", "--for=condition=Established", "--timeout=120s"]) }],
           },
