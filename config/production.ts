@@ -81,7 +81,18 @@ export const production: EnvironmentInput = {
     // Pro: the managed WAF rulesets and a host-matched API rate limit over 60 s (Free has neither).
     plan: "pro",
   },
-  platform: { enabled: true },
+  platform: {
+    enabled: true,
+    // Example ids: the Entra ID app registration Argo CD signs in with, and the group of its admins.
+    argocd: {
+      sso: {
+        name: "Entra ID",
+        issuer: "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000002/v2.0",
+        clientId: "00000000-0000-0000-0000-000000000005",
+        adminGroups: ["00000000-0000-0000-0000-000000000003"],
+      },
+    },
+  },
   // Declared once; each cloud creates them with its own resources (docs/messaging.md).
   messaging: {
     kafka: {

@@ -125,6 +125,10 @@ describe("bad configs stop with every problem and its field path", () => {
       "production.cloudflare.accountId: must be a 32-character hexadecimal Cloudflare account id"],
     ["an unknown DDoS sensitivity", (c) => { c.cloudflare.ddosSensitivity = "high"; },
       'production.cloudflare.ddosSensitivity: Invalid option'],
+    ["Vault on a cloud without cert-manager", (c) => { c.platform.cloudAddons = { gcp: { "cert-manager": false } }; },
+      "production.platform.cloudAddons.gcp: 'vault' is on but 'cert-manager' is off; Vault's TLS certificate is issued by cert-manager"],
+    ["an Argo CD SSO issuer that is not https", (c) => { c.platform.argocd.sso.issuer = "http://login.example.com"; },
+      "production.platform.argocd.sso.issuer: must be an https:// OIDC issuer URL"],
   ];
 
   test.each(cases)("%s", (_name, mutate, expected) => {

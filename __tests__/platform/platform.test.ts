@@ -141,7 +141,11 @@ describe("production values", () => {
     expect(values(prodAws, "kube-prometheus-stack").prometheus.prometheusSpec.retention).toBe("30d");
     expect(values(stagingAws, "kube-prometheus-stack").prometheus.prometheusSpec.retention).toBe("7d");
     expect(values(prodAws, "kube-prometheus-stack").prometheus.prometheusSpec.enableRemoteWriteReceiver).toBe(true);
-    expect(values(prodGcp, "kube-prometheus-stack").prometheus.prometheusSpec.remoteWrite[0].url).toContain("metrics-hub.monitoring");
+    // One write per hub replica (production runs two), each to a Service selecting that replica's pod alone.
+    expect(values(prodGcp, "kube-prometheus-stack").prometheus.prometheusSpec.remoteWrite.map((w: any) => w.url)).toEqual([
+      "http://metrics-hub-0.monitoring.svc.cluster.local:9090/api/v1/write",
+      "http://metrics-hub-1.monitoring.svc.cluster.local:9090/api/v1/write",
+    ]);
   });
 
   test("only the hub runs Grafana, Loki and Jaeger", () => {

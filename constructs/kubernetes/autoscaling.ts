@@ -8,6 +8,28 @@ import { CHARTS } from "./charts";
 import { PinnedChart } from "./pinned-chart";
 import type { PlatformContext } from "./platform-context";
 
+/**
+ * The cluster-autoscaler release for each Kubernetes minor: its minor must match the cluster's
+ * (the project supports only that pairing; it schedules with the scheduler code of its own minor).
+ * Newest patch tags of kubernetes/autoscaler; chart 9.47.0 (`charts.ts`) ships 1.33.0 and its
+ * ClusterRole covers what 1.33 and older watch (1.33 added `volumeattachments`).
+ */
+export const CLUSTER_AUTOSCALER_TAGS: Readonly<Record<string, string>> = {
+  "1.30": "v1.30.7",
+  "1.31": "v1.31.5",
+  "1.32": "v1.32.7",
+  "1.33": "v1.33.6",
+};
+
+/** The cluster-autoscaler image tag for a cluster at Kubernetes `minor` (e.g. `1.33`). */
+export function clusterAutoscalerTag(minor: string): string {
+  const tag = CLUSTER_AUTOSCALER_TAGS[minor];
+  if (!tag) {
+    throw new Error(`cluster-autoscaler: no release pinned for Kubernetes ${minor} (clouds.aws.cluster.kubernetesVersion); pinned: ${Object.keys(CLUSTER_AUTOSCALER_TAGS).join(", ")}`);
+  }
+  return tag;
+}
+
 export class Autoscaling extends Construct {
   constructor(scope: Construct, id: string, ctx: PlatformContext) {
     super(scope, id);
@@ -19,6 +41,7 @@ export class Autoscaling extends Construct {
         provider: ctx.helm,
         values: {
           cloudProvider: "aws",
+          image: { tag: clusterAutoscalerTag(ctx.env.clouds.aws!.cluster.kubernetesVersion) },
           awsRegion: ctx.region,
           autoDiscovery: { clusterName: ctx.clusterName },
           rbac: {

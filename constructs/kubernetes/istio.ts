@@ -11,7 +11,7 @@
  */
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { Construct } from "constructs";
-import { CHARTS } from "./charts";
+import { CHARTS, ISTIO_HUB, ISTIO_VERSION } from "./charts";
 import { CONTROLLER_NLB_ANNOTATIONS } from "./load-balancer-controller";
 import { ManifestBundle } from "./manifest-bundle";
 import { platformNamespace } from "./namespace";
@@ -20,6 +20,13 @@ import type { PlatformContext } from "./platform-context";
 
 export const INGRESS_NAMESPACE = "istio-ingress";
 export const INGRESS_SERVICE = "istio-ingressgateway";
+
+/**
+ * The images istiod's injector adds to every pod of an injected namespace: the `istio-proxy`
+ * sidecar and the `istio-init` init container both run `proxyv2` (`global.proxy.image`,
+ * `global.proxy_init.image`) from `global.hub` at `global.tag`, which istiod's values set explicitly.
+ */
+export const INJECTED_IMAGES: readonly string[] = [`${ISTIO_HUB}/proxyv2:${ISTIO_VERSION}`];
 
 /**
  * Service annotations that make each cloud's load balancer public and fast to fail over. On EKS the
@@ -78,6 +85,8 @@ export class IstioMesh extends Construct {
       dependsOn: [base.release],
       values: {
         global: {
+          hub: ISTIO_HUB,
+          tag: ISTIO_VERSION,
           meshID: props.meshId,
           multiCluster: { enabled: true, clusterName: ctx.meshClusterName },
           network: ctx.meshNetwork,

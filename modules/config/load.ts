@@ -6,6 +6,7 @@ import { Netmask } from "netmask";
 import type { z } from "zod";
 import { GKE_MINIMUM_MAINTENANCE_HOURS, minimumMaintenanceHours } from "../maintenance";
 import { API_RATE_LIMIT_FIELDS, CLOUDFLARE_PLAN_FEATURES } from "./cloudflare-plans";
+import { addonEnabled } from "./clouds/platform";
 import { EnvironmentConfig, KUBERNETES_CLOUDS } from "./environment";
 import { versionProblems } from "./versions";
 import { messagingProblems } from "./messaging";
@@ -117,6 +118,13 @@ function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
   }
   if (env.cloudflare && !KUBERNETES_CLOUDS.some((cloud) => env.clouds[cloud])) {
     problems.push({ path: `${env.name}.cloudflare`, message: "the edge needs at least one enabled cloud to route to" });
+  }
+  if (env.platform.enabled) {
+    for (const cloud of KUBERNETES_CLOUDS.filter((c) => env.clouds[c])) {
+      if (addonEnabled(env.platform, cloud, "vault") && !addonEnabled(env.platform, cloud, "cert-manager")) {
+        problems.push({ path: `${env.name}.platform.cloudAddons.${cloud}`, message: "'vault' is on but 'cert-manager' is off; Vault's TLS certificate is issued by cert-manager" });
+      }
+    }
   }
   if (env.state.type === "native" && !env.clouds[env.state.fallback]) {
     problems.push({
