@@ -6,6 +6,7 @@
  * Droplet sizes).
  */
 import type { EnvironmentConfig, KubernetesCloud } from "./config/environment";
+import { EC2_INSTANCE_SHAPES } from "./config/instance-shapes";
 
 /** vCPUs and memory (MiB) of one machine type. */
 export interface MachineCapacity {
@@ -14,8 +15,8 @@ export interface MachineCapacity {
 }
 
 export const MACHINE_TYPES: Readonly<Record<string, MachineCapacity>> = {
-  "c5.large": { vcpus: 2, memoryMiB: 4 * 1024 },
-  "m5.large": { vcpus: 2, memoryMiB: 8 * 1024 },
+  // EC2: the table the config loader checks node groups against.
+  ...Object.fromEntries(Object.entries(EC2_INSTANCE_SHAPES).map(([type, shape]) => [type, { vcpus: shape.vcpu, memoryMiB: shape.memoryGib * 1024 }])),
   "e2-standard-2": { vcpus: 2, memoryMiB: 8 * 1024 },
   "e2-standard-4": { vcpus: 4, memoryMiB: 16 * 1024 },
   Standard_D2s_v3: { vcpus: 2, memoryMiB: 8 * 1024 },
@@ -52,8 +53,7 @@ export function allocatable(capacity: MachineCapacity): { cpuMillis: number; mem
 export function addonPoolMachineTypes(env: EnvironmentConfig, cloud: KubernetesCloud): string[] {
   switch (cloud) {
     case "aws": {
-      const c = env.clouds.aws!.cluster;
-      return [...c.onDemand.instanceTypes, ...(c.spot?.instanceTypes ?? [])];
+      return env.clouds.aws!.cluster.nodeGroups.flatMap((group) => group.instanceTypes);
     }
     case "gcp": {
       const c = env.clouds.gcp!.cluster;
