@@ -44,6 +44,28 @@ function deployedVersions(json: TerraformJson): { where: string; service: Versio
 }
 
 describe("every stack of every environment", () => {
+  test("no expression uses a reference as a map key (cdktf leaves the key as the reference's text and the value undefined; Terraform refuses the plan)", () => {
+    const broken: string[] = [];
+    let expressions = 0;
+    const visit = (id: string, path: string, value: unknown) => {
+      if (typeof value === "string") {
+        if (!value.includes("${")) return;
+        expressions++;
+        // A quoted object key holding a bare reference (`"...data.x.y.z" =`), or a bare `undefined` value.
+        const key = /"([^"$]*\b(?:data\.[a-z0-9_]+|var|local|[a-z0-9]+_[a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_]+)*)" =/.exec(value);
+        if (key) broken.push(`${id} ${path}: key "${key[1]}"`);
+        if (/(=|:|,|\[)\s*undefined\b/.test(value)) broken.push(`${id} ${path}: undefined value`);
+      } else if (Array.isArray(value)) {
+        value.forEach((item, index) => visit(id, `${path}[${index}]`, item));
+      } else if (value && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) visit(id, path ? `${path}.${k}` : k, v);
+      }
+    };
+    for (const [id, json] of synthesized) visit(id, "", { resource: json.resource, data: json.data, output: json.output, locals: json.locals });
+    expect(broken).toEqual([]);
+    expect(expressions).toBeGreaterThan(0);
+  });
+
   test("deploys only engine and Kubernetes versions the table knows to be creatable and in standard support today", () => {
     const problems = synthesized.flatMap(([id, json]) =>
       deployedVersions(json).flatMap(({ where, service, version }) => {
