@@ -1,8 +1,9 @@
 /**
  * What the clouds refuse (or get wrong) at create time, checked over every stack of every shipped
  * environment: versions the project knows to be creatable and in standard support, KMS key
- * policies naming only principals that exist, autoscaled node groups of one shape, and exported
- * logs landing in log groups the stack creates with a key and a retention.
+ * policies naming only principals that exist, autoscaled node groups of one shape, exported
+ * logs landing in log groups the stack creates with a key and a retention, keys that let CloudWatch
+ * Logs encrypt those groups, and no expression Terraform would refuse to plan (a reference as a key).
  */
 import { EC2_INSTANCE_SHAPES, describeShape } from "../../modules/config/instance-shapes";
 import { VersionedService, versionProblem } from "../../modules/config/versions";
@@ -15,6 +16,21 @@ const today = new Date();
 /** `${aws_cloudwatch_log_group.x.name}` -> `aws_cloudwatch_log_group.x`. */
 const referencedAddress = (value: unknown): string | undefined => /^\$\{([a-z0-9_]+\.[^.}]+)\.[a-z_]+\}$/.exec(String(value))?.[1];
 const isToken = (value: unknown) => typeof value === "string" && value.includes("${");
+
+/**
+ * The statements of a key policy written as `${jsonencode({...})}`: Terraform's object syntax made
+ * JSON (`"k" = v` -> `"k": v`, bare references quoted).
+ */
+function policyStatements(policy: string): any[] {
+  const body = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(policy)?.[1];
+  if (!body) throw new Error(`not a jsonencode policy: ${policy.slice(0, 80)}`);
+  const json = body.replace(/"((?:[^"\\]|\\.)*)" = /g, '"$1": ').replace(/([[:,]\s*)((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+\.[a-z_]+)(?=\s*[,\]}])/g, '$1"$2"');
+  return JSON.parse(json).Statement;
+}
+
+/** Does an IAM ARN pattern (`*` and `?` wildcards, as in ArnLike) match `arn`? */
+const arnMatches = (pattern: string, arn: string) =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(arn);
 
 /** Every version a stack deploys: where it is, which table it is checked against, the value. */
 function deployedVersions(json: TerraformJson): { where: string; service: VersionedService; version: string }[] {
@@ -163,5 +179,42 @@ describe("every stack of every environment", () => {
     }
     expect(problems).toEqual([]);
     expect(exports).toBeGreaterThan(0);
+  });
+
+  test("every encrypted log group's key lets CloudWatch Logs of the stack's region use it for that group (CreateLogGroup is refused otherwise)", () => {
+    const problems: string[] = [];
+    let encrypted = 0;
+    for (const [id, json] of synthesized) {
+      const provider = json.provider?.aws?.[0];
+      const keys = resourcesOf(json, "aws_kms_key");
+      for (const [groupId, group] of Object.entries<any>(resourcesOf(json, "aws_cloudwatch_log_group"))) {
+        if (!group.kms_key_id) continue;
+        encrypted++;
+        const where = `${id} aws_cloudwatch_log_group.${groupId} (${group.name})`;
+        // The key is created in the same stack: ordered before the group, and its policy readable here.
+        const keyId = /^\$\{aws_kms_key\.([^.]+)\.arn\}$/.exec(group.kms_key_id)?.[1];
+        if (!keyId || !keys[keyId]) {
+          problems.push(`${where}: key ${group.kms_key_id} is not a key of this stack`);
+          continue;
+        }
+        const region = provider?.region;
+        const account = provider?.allowed_account_ids?.[0];
+        const groupArn = `arn:aws:logs:${region}:${account}:log-group:${group.name}`;
+        const allows = policyStatements(keys[keyId].policy).some((statement) => {
+          const actions = [statement.Action].flat();
+          const context = { ...statement.Condition?.ArnLike, ...statement.Condition?.ArnEquals }["kms:EncryptionContext:aws:logs:arn"];
+          return (
+            statement.Effect === "Allow" &&
+            statement.Principal?.Service === `logs.${region}.amazonaws.com` &&
+            ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"].every((action) => actions.includes(action) || actions.includes("kms:*")) &&
+            typeof context === "string" &&
+            arnMatches(context, groupArn)
+          );
+        });
+        if (!allows) problems.push(`${where}: aws_kms_key.${keyId}'s policy does not let logs.${region}.amazonaws.com use it for ${groupArn}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(encrypted).toBeGreaterThan(0);
   });
 });
