@@ -5,6 +5,7 @@
  * logs landing in log groups the stack creates with a key and a retention, keys that let CloudWatch
  * Logs encrypt those groups, and no expression Terraform would refuse to plan (a reference as a key).
  */
+import { EKS_UNSUPPORTED_ZONE_IDS } from "../../modules/config/clouds/aws";
 import { EC2_INSTANCE_SHAPES, describeShape } from "../../modules/config/instance-shapes";
 import { VersionedService, versionProblem } from "../../modules/config/versions";
 import { buildStacks, resourcesOf, shippedEnvironments, synthJson, TerraformJson } from "../support/synth";
@@ -216,5 +217,45 @@ describe("every stack of every environment", () => {
     }
     expect(problems).toEqual([]);
     expect(encrypted).toBeGreaterThan(0);
+  });
+
+  test("every AWS subnet is pinned by zone id (names differ per account), never in a zone EKS refuses", () => {
+    const problems: string[] = [];
+    let subnets = 0;
+    for (const [id, json] of synthesized) {
+      for (const [subnetId, subnet] of Object.entries<any>(resourcesOf(json, "aws_subnet"))) {
+        subnets++;
+        if (subnet.availability_zone !== undefined) problems.push(`${id} aws_subnet.${subnetId}: pinned by zone name ${subnet.availability_zone}`);
+        if (typeof subnet.availability_zone_id !== "string" || !/^[a-z]+\d-az\d+$/.test(subnet.availability_zone_id)) problems.push(`${id} aws_subnet.${subnetId}: no zone id`);
+        else if (EKS_UNSUPPORTED_ZONE_IDS.includes(subnet.availability_zone_id)) problems.push(`${id} aws_subnet.${subnetId}: ${subnet.availability_zone_id} is refused by EKS`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(subnets).toBeGreaterThan(0);
+  });
+
+  test("every RDS and DocumentDB parameter group's family is the one of the engine version that uses it", () => {
+    const problems: string[] = [];
+    let pairs = 0;
+    const groupOf = (json: TerraformJson, type: string, reference: unknown) => {
+      const name = new RegExp(`^\\$\\{${type}\\.([^.]+)\\.name\\}$`).exec(String(reference))?.[1];
+      return name ? resourcesOf(json, type)[name] : undefined;
+    };
+    for (const [id, json] of synthesized) {
+      for (const [rid, db] of Object.entries<any>(resourcesOf(json, "aws_db_instance"))) {
+        pairs++;
+        const group = groupOf(json, "aws_db_parameter_group", db.parameter_group_name);
+        const expected = `${db.engine}${String(db.engine_version).split(".")[0]}`;
+        if (group?.family !== expected) problems.push(`${id} aws_db_instance.${rid} (${db.engine} ${db.engine_version}): parameter group family ${group?.family}, expected ${expected}`);
+      }
+      for (const [rid, cluster] of Object.entries<any>(resourcesOf(json, "aws_docdb_cluster"))) {
+        pairs++;
+        const group = groupOf(json, "aws_docdb_cluster_parameter_group", cluster.db_cluster_parameter_group_name);
+        const expected = `docdb${String(cluster.engine_version).split(".").slice(0, 2).join(".")}`;
+        if (group?.family !== expected) problems.push(`${id} aws_docdb_cluster.${rid} (${cluster.engine_version}): parameter group family ${group?.family}, expected ${expected}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(pairs).toBeGreaterThan(0);
   });
 });
