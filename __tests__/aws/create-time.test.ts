@@ -1,9 +1,11 @@
 /**
  * What the clouds refuse (or get wrong) at create time, checked over every stack of every shipped
  * environment: versions the project knows to be creatable and in standard support, KMS key
- * policies naming only principals that exist, autoscaled node groups of one shape, and exported
- * logs landing in log groups the stack creates with a key and a retention.
+ * policies naming only principals that exist, autoscaled node groups of one shape, exported
+ * logs landing in log groups the stack creates with a key and a retention, keys that let CloudWatch
+ * Logs encrypt those groups, and no expression Terraform would refuse to plan (a reference as a key).
  */
+import { EKS_UNSUPPORTED_ZONE_IDS } from "../../modules/config/clouds/aws";
 import { EC2_INSTANCE_SHAPES, describeShape } from "../../modules/config/instance-shapes";
 import { VersionedService, versionProblem } from "../../modules/config/versions";
 import { buildStacks, resourcesOf, shippedEnvironments, synthJson, TerraformJson } from "../support/synth";
@@ -15,6 +17,21 @@ const today = new Date();
 /** `${aws_cloudwatch_log_group.x.name}` -> `aws_cloudwatch_log_group.x`. */
 const referencedAddress = (value: unknown): string | undefined => /^\$\{([a-z0-9_]+\.[^.}]+)\.[a-z_]+\}$/.exec(String(value))?.[1];
 const isToken = (value: unknown) => typeof value === "string" && value.includes("${");
+
+/**
+ * The statements of a key policy written as `${jsonencode({...})}`: Terraform's object syntax made
+ * JSON (`"k" = v` -> `"k": v`, bare references quoted).
+ */
+function policyStatements(policy: string): any[] {
+  const body = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(policy)?.[1];
+  if (!body) throw new Error(`not a jsonencode policy: ${policy.slice(0, 80)}`);
+  const json = body.replace(/"((?:[^"\\]|\\.)*)" = /g, '"$1": ').replace(/([[:,]\s*)((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+\.[a-z_]+)(?=\s*[,\]}])/g, '$1"$2"');
+  return JSON.parse(json).Statement;
+}
+
+/** Does an IAM ARN pattern (`*` and `?` wildcards, as in ArnLike) match `arn`? */
+const arnMatches = (pattern: string, arn: string) =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(arn);
 
 /** Every version a stack deploys: where it is, which table it is checked against, the value. */
 function deployedVersions(json: TerraformJson): { where: string; service: VersionedService; version: string }[] {
@@ -44,6 +61,28 @@ function deployedVersions(json: TerraformJson): { where: string; service: Versio
 }
 
 describe("every stack of every environment", () => {
+  test("no expression uses a reference as a map key (cdktf leaves the key as the reference's text and the value undefined; Terraform refuses the plan)", () => {
+    const broken: string[] = [];
+    let expressions = 0;
+    const visit = (id: string, path: string, value: unknown) => {
+      if (typeof value === "string") {
+        if (!value.includes("${")) return;
+        expressions++;
+        // A quoted object key holding a bare reference (`"...data.x.y.z" =`), or a bare `undefined` value.
+        const key = /"([^"$]*\b(?:data\.[a-z0-9_]+|var|local|[a-z0-9]+_[a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_]+)*)" =/.exec(value);
+        if (key) broken.push(`${id} ${path}: key "${key[1]}"`);
+        if (/(=|:|,|\[)\s*undefined\b/.test(value)) broken.push(`${id} ${path}: undefined value`);
+      } else if (Array.isArray(value)) {
+        value.forEach((item, index) => visit(id, `${path}[${index}]`, item));
+      } else if (value && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) visit(id, path ? `${path}.${k}` : k, v);
+      }
+    };
+    for (const [id, json] of synthesized) visit(id, "", { resource: json.resource, data: json.data, output: json.output, locals: json.locals });
+    expect(broken).toEqual([]);
+    expect(expressions).toBeGreaterThan(0);
+  });
+
   test("deploys only engine and Kubernetes versions the table knows to be creatable and in standard support today", () => {
     const problems = synthesized.flatMap(([id, json]) =>
       deployedVersions(json).flatMap(({ where, service, version }) => {
@@ -141,5 +180,82 @@ describe("every stack of every environment", () => {
     }
     expect(problems).toEqual([]);
     expect(exports).toBeGreaterThan(0);
+  });
+
+  test("every encrypted log group's key lets CloudWatch Logs of the stack's region use it for that group (CreateLogGroup is refused otherwise)", () => {
+    const problems: string[] = [];
+    let encrypted = 0;
+    for (const [id, json] of synthesized) {
+      const provider = json.provider?.aws?.[0];
+      const keys = resourcesOf(json, "aws_kms_key");
+      for (const [groupId, group] of Object.entries<any>(resourcesOf(json, "aws_cloudwatch_log_group"))) {
+        if (!group.kms_key_id) continue;
+        encrypted++;
+        const where = `${id} aws_cloudwatch_log_group.${groupId} (${group.name})`;
+        // The key is created in the same stack: ordered before the group, and its policy readable here.
+        const keyId = /^\$\{aws_kms_key\.([^.]+)\.arn\}$/.exec(group.kms_key_id)?.[1];
+        if (!keyId || !keys[keyId]) {
+          problems.push(`${where}: key ${group.kms_key_id} is not a key of this stack`);
+          continue;
+        }
+        const region = provider?.region;
+        const account = provider?.allowed_account_ids?.[0];
+        const groupArn = `arn:aws:logs:${region}:${account}:log-group:${group.name}`;
+        const allows = policyStatements(keys[keyId].policy).some((statement) => {
+          const actions = [statement.Action].flat();
+          const context = { ...statement.Condition?.ArnLike, ...statement.Condition?.ArnEquals }["kms:EncryptionContext:aws:logs:arn"];
+          return (
+            statement.Effect === "Allow" &&
+            statement.Principal?.Service === `logs.${region}.amazonaws.com` &&
+            ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"].every((action) => actions.includes(action) || actions.includes("kms:*")) &&
+            typeof context === "string" &&
+            arnMatches(context, groupArn)
+          );
+        });
+        if (!allows) problems.push(`${where}: aws_kms_key.${keyId}'s policy does not let logs.${region}.amazonaws.com use it for ${groupArn}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(encrypted).toBeGreaterThan(0);
+  });
+
+  test("every AWS subnet is pinned by zone id (names differ per account), never in a zone EKS refuses", () => {
+    const problems: string[] = [];
+    let subnets = 0;
+    for (const [id, json] of synthesized) {
+      for (const [subnetId, subnet] of Object.entries<any>(resourcesOf(json, "aws_subnet"))) {
+        subnets++;
+        if (subnet.availability_zone !== undefined) problems.push(`${id} aws_subnet.${subnetId}: pinned by zone name ${subnet.availability_zone}`);
+        if (typeof subnet.availability_zone_id !== "string" || !/^[a-z]+\d-az\d+$/.test(subnet.availability_zone_id)) problems.push(`${id} aws_subnet.${subnetId}: no zone id`);
+        else if (EKS_UNSUPPORTED_ZONE_IDS.includes(subnet.availability_zone_id)) problems.push(`${id} aws_subnet.${subnetId}: ${subnet.availability_zone_id} is refused by EKS`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(subnets).toBeGreaterThan(0);
+  });
+
+  test("every RDS and DocumentDB parameter group's family is the one of the engine version that uses it", () => {
+    const problems: string[] = [];
+    let pairs = 0;
+    const groupOf = (json: TerraformJson, type: string, reference: unknown) => {
+      const name = new RegExp(`^\\$\\{${type}\\.([^.]+)\\.name\\}$`).exec(String(reference))?.[1];
+      return name ? resourcesOf(json, type)[name] : undefined;
+    };
+    for (const [id, json] of synthesized) {
+      for (const [rid, db] of Object.entries<any>(resourcesOf(json, "aws_db_instance"))) {
+        pairs++;
+        const group = groupOf(json, "aws_db_parameter_group", db.parameter_group_name);
+        const expected = `${db.engine}${String(db.engine_version).split(".")[0]}`;
+        if (group?.family !== expected) problems.push(`${id} aws_db_instance.${rid} (${db.engine} ${db.engine_version}): parameter group family ${group?.family}, expected ${expected}`);
+      }
+      for (const [rid, cluster] of Object.entries<any>(resourcesOf(json, "aws_docdb_cluster"))) {
+        pairs++;
+        const group = groupOf(json, "aws_docdb_cluster_parameter_group", cluster.db_cluster_parameter_group_name);
+        const expected = `docdb${String(cluster.engine_version).split(".").slice(0, 2).join(".")}`;
+        if (group?.family !== expected) problems.push(`${id} aws_docdb_cluster.${rid} (${cluster.engine_version}): parameter group family ${group?.family}, expected ${expected}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(pairs).toBeGreaterThan(0);
   });
 });

@@ -99,7 +99,7 @@ describe("production values", () => {
     const annotations = parse(gateway.values[0]).service.annotations;
     expect(annotations).toMatchObject({ "service.beta.kubernetes.io/aws-load-balancer-type": "external", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" });
     const policy = Object.values(resourcesOf(prodAws, "aws_iam_role_policy")).find((p: any) => String(p.name).endsWith("aws-load-balancer-controller")).policy as string;
-    expect(policy).toContain('"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"], "Resource" = "*", "Condition" = {"StringEquals" = {"aws:RequestTag/elbv2.k8s.aws/cluster" = data.terraform_remote_state.aws_cluster.outputs.cluster_name}}');
+    expect(policy).toContain('"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"], "Resource" = "*", "Condition" = {"StringEquals" = {"aws:RequestTag/elbv2.k8s.aws/cluster" = "addtocloud-production-eks"}}');
     expect(policy).not.toMatch(/wafv2|shield|cognito/);
     // Ingress rules only on the nodes' security groups, never every group in the account.
     expect(policy).toContain('{"Effect" = "Allow", "Action" = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], "Resource" = ["arn:aws:ec2:us-east-1:111111111111:security-group/${data.terraform_remote_state.aws_cluster.outputs.node_security_group_id}", "arn:aws:ec2:us-east-1:111111111111:security-group/${data.terraform_remote_state.aws_cluster.outputs.cluster_security_group_id}"]}');
@@ -165,7 +165,9 @@ describe("production values", () => {
     expect(releases(prodAws).map((r) => r.name)).toContain("cluster-autoscaler");
     expect(releases(prodGcp).map((r) => r.name)).not.toContain("cluster-autoscaler");
     const policies = Object.values(resourcesOf(prodAws, "aws_iam_role_policy")).map((p: any) => p.policy as string);
-    expect(policies.some((p) => p.includes("k8s.io/cluster-autoscaler/") && p.includes("autoscaling:SetDesiredCapacity"))).toBe(true);
+    // The key names the cluster literally: EKS tags its node groups' Auto Scaling groups
+    // k8s.io/cluster-autoscaler/<cluster> = owned, and a token in a key would not be interpolated.
+    expect(policies.some((p) => p.includes('"aws:ResourceTag/k8s.io/cluster-autoscaler/addtocloud-production-eks" = "owned"') && p.includes("autoscaling:SetDesiredCapacity"))).toBe(true);
   });
 });
 
