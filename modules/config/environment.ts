@@ -7,6 +7,7 @@ import { AzureConfig } from "./clouds/azure";
 import { CloudflareConfig } from "./clouds/cloudflare";
 import { DigitalOceanConfig } from "./clouds/digitalocean";
 import { GcpConfig } from "./clouds/gcp";
+import { InterconnectConfig } from "./clouds/interconnect";
 import { PlatformConfig } from "./clouds/platform";
 import { Domain, ResourceNamePart } from "./primitives";
 import { StateBackend } from "./state";
@@ -14,7 +15,8 @@ import { StateBackend } from "./state";
 /** The Kubernetes clouds, in failover order of the architecture: primary, secondary, tertiary, fourth. */
 export const KUBERNETES_CLOUDS = ["aws", "gcp", "azure", "digitalocean"] as const;
 export type KubernetesCloud = (typeof KUBERNETES_CLOUDS)[number];
-export type CloudName = KubernetesCloud | "cloudflare";
+/** `interconnect` owns the link stacks between two clouds (`<env>-interconnect-<a>-<b>`). */
+export type CloudName = KubernetesCloud | "cloudflare" | "interconnect";
 
 export const EnvironmentConfig = z
   .object({
@@ -39,6 +41,8 @@ export const EnvironmentConfig = z
       .strict(),
     cloudflare: CloudflareConfig.optional(),
     platform: PlatformConfig.prefault({}),
+    /** Private links between the clouds (HA VPN with BGP). @default every pair of enabled AWS, GCP and Azure */
+    interconnect: InterconnectConfig.prefault({}),
   })
   .strict();
 

@@ -5,6 +5,7 @@
 import { Netmask } from "netmask";
 import type { z } from "zod";
 import { EnvironmentConfig, KUBERNETES_CLOUDS } from "./environment";
+import { interconnectProblems } from "../interconnect";
 
 /** One problem in the config: where, and what is wrong. */
 export interface ConfigProblem {
@@ -96,6 +97,7 @@ function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
       message: `native state falls back to '${env.state.fallback}', which this environment does not enable`,
     });
   }
+  for (const problem of interconnectProblems(env)) problems.push({ path: `${env.name}.${problem.path}`, message: problem.message });
   return problems;
 }
 
