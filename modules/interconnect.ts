@@ -253,3 +253,38 @@ export function interconnectProblems(env: EnvironmentConfig): InterconnectProble
   }
   return problems;
 }
+
+/**
+ * The ranges admitted to a cloud's databases over the links: where the cloud holds the primary,
+ * the ranges of every linked cloud holding a replica or the backup (they replicate from it and
+ * dump it); nothing otherwise.
+ */
+export function databaseClientRanges(env: EnvironmentConfig, cloud: VpnCloud): string[] {
+  if (env.clouds[cloud]?.data.role !== "primary") return [];
+  return linksOf(env, cloud)
+    .map((link) => peerOf(link, cloud))
+    .filter((peer) => env.clouds[peer]?.data.role === "replica" || env.clouds[peer]?.data.role === "backup")
+    .flatMap((peer) => advertisedRanges(env, peer));
+}
+
+/** Every range of every cloud linked to `cloud` (routed to the link, admitted to DNS and the mesh). */
+export function peerRanges(env: EnvironmentConfig, cloud: VpnCloud): string[] {
+  return linksOf(env, cloud).flatMap((link) => advertisedRanges(env, peerOf(link, cloud)));
+}
+
+/**
+ * Cloud DNS sends queries to private forwarding targets from this Google range, so GCP's router
+ * advertises it next to the VPC's ranges and peers route (and admit DNS from) it over the link
+ * (Cloud DNS "forwarding zones": private routing needs a route back through Cloud VPN).
+ */
+export const GCP_DNS_FORWARDING_RANGE = "35.199.192.0/19";
+
+/** What a cloud's gateway advertises: its network ranges, and on GCP the Cloud DNS forwarding range. */
+export function routedRanges(env: EnvironmentConfig, cloud: VpnCloud): string[] {
+  return [...advertisedRanges(env, cloud), ...(cloud === "gcp" ? [GCP_DNS_FORWARDING_RANGE] : [])];
+}
+
+/** Every range a cloud routes to its links: what each linked peer advertises. */
+export function peerRoutedRanges(env: EnvironmentConfig, cloud: VpnCloud): string[] {
+  return linksOf(env, cloud).flatMap((link) => routedRanges(env, peerOf(link, cloud)));
+}

@@ -13,6 +13,7 @@ import { buildAzureStacks } from "./azure";
 import { buildDigitalOceanStacks } from "./digitalocean";
 import { buildEdgeStack } from "./edge";
 import { buildGcpStacks } from "./gcp";
+import { buildGatewayStacks, buildLinkStacks } from "./interconnect";
 import { buildPlatformStack } from "./platform";
 import { CloudBuilder, CloudStacks, PlatformStackRef } from "./types";
 
@@ -36,6 +37,9 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig): Laye
     }
   }
   const edge = env.cloudflare ? buildEdgeStack(scope, env, platforms) : undefined;
+  // Private links between the clouds: gateways after the networks, links after both gateways.
+  const gateways = buildGatewayStacks(scope, env, clouds);
+  const links = buildLinkStacks(scope, env, gateways);
 
   const all: LayerStack[] = [];
   for (const stacks of Object.values(clouds)) {
@@ -43,6 +47,7 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig): Laye
   }
   for (const { stack } of platforms) all.push(stack);
   if (edge) all.push(edge);
+  for (const stack of [...Object.values(gateways), ...links]) all.push(stack);
 
   // Under `native` state a stack's state lives in a bucket its cloud's bootstrap stack creates:
   // record that dependency so `cdktf deploy` creates the bucket first.

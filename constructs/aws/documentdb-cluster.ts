@@ -21,6 +21,8 @@ export interface DocumentDbClusterProps {
   readonly vpcId: string;
   readonly subnetGroupName: string;
   readonly clientSecurityGroupId: string;
+  /** Replica and backup clouds' ranges admitted over the private links. @default [] */
+  readonly linkedClientCidrs?: readonly string[];
   /** @default 30 */
   readonly backupRetentionDays?: number;
   /** @default true */
@@ -41,6 +43,7 @@ export class DocumentDbCluster extends Construct {
       vpcId: props.vpcId,
       port: DOCUMENTDB_PORT,
       sourceSecurityGroupId: props.clientSecurityGroupId,
+      linkedPeerCidrs: props.linkedClientCidrs,
     });
     const parameters = new DocdbClusterParameterGroup(this, "parameters", {
       name: `${props.identifier}-docdb5`,
