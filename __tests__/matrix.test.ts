@@ -25,6 +25,16 @@ const EXPECTED = [
   // DigitalOcean has no state store of its own to bootstrap unless `native` state falls back to Spaces.
   ...layersOf("production", "digitalocean", ["network", "cluster", "data", "platform"]),
   "production-cloudflare-edge",
+  // The private network between the clouds: a gateway per linked cloud, a link stack per pair.
+  ...layersOf("staging", "aws", ["gateway"]),
+  ...layersOf("staging", "gcp", ["gateway"]),
+  "staging-interconnect-aws-gcp",
+  ...layersOf("production", "aws", ["gateway"]),
+  ...layersOf("production", "gcp", ["gateway"]),
+  ...layersOf("production", "azure", ["gateway"]),
+  "production-interconnect-aws-gcp",
+  "production-interconnect-aws-azure",
+  "production-interconnect-gcp-azure",
 ];
 
 describe("the stack matrix", () => {
