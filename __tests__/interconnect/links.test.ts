@@ -14,6 +14,7 @@ import {
   databaseClientRanges,
   interconnectLinks,
   peerOf,
+  peerRanges,
   peerRoutedRanges,
   routedRanges,
   tunnelCount,
@@ -177,8 +178,9 @@ describe.each(gatewayIds.map((id) => [id]))("%s", (id) => {
       for (const rule of sg.ingress) expect([rule.from_port, rule.to_port]).toEqual([53, 53]);
     }
     for (const rule of values(j, "azurerm_network_security_rule")) {
-      if (rule.access === "Allow") expect(rule.destination_port_range).toBe("15443");
-      else expect(rule.destination_port_range).toBe("*");
+      if (rule.access === "Deny") expect(rule.destination_port_range).toBe("*");
+      else if (rule.destination_port_range === "15443") expect(rule.source_address_prefixes).toEqual(peerRanges(env, "azure"));
+      else expect([rule.destination_port_range, rule.source_address_prefixes]).toEqual(["53", [env.clouds.azure!.network.cidr, ...peerRoutedRanges(env, "azure")]]);
     }
   });
 

@@ -4,6 +4,8 @@
  * addresses for every tunnel of every link, and an Azure DNS Private Resolver whose inbound
  * endpoint answers the other clouds and whose forwarding ruleset sends their names to them.
  */
+import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
+import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
 import { PrivateDnsResolver } from "@cdktf/provider-azurerm/lib/private-dns-resolver";
 import { PrivateDnsResolverDnsForwardingRuleset } from "@cdktf/provider-azurerm/lib/private-dns-resolver-dns-forwarding-ruleset";
 import { PrivateDnsResolverInboundEndpoint } from "@cdktf/provider-azurerm/lib/private-dns-resolver-inbound-endpoint";
@@ -11,6 +13,7 @@ import { PrivateDnsResolverOutboundEndpoint } from "@cdktf/provider-azurerm/lib/
 import { PrivateDnsResolverVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-resolver-virtual-network-link";
 import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
+import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
 import { VirtualNetworkGateway } from "@cdktf/provider-azurerm/lib/virtual-network-gateway";
 import { Construct } from "constructs";
 
@@ -24,6 +27,8 @@ export interface VpnGatewayHubProps {
   /** `GatewaySubnet`'s range (/27 or larger), the DNS resolver's inbound and outbound /28s. */
   readonly subnetCidrs: { readonly gateway: string; readonly dnsInbound: string; readonly dnsOutbound: string };
   readonly asn: number;
+  /** Who may query the inbound DNS endpoint: the VNet and the linked clouds' ranges. */
+  readonly dnsClientRanges: readonly string[];
   /** Custom APIPA BGP addresses of instance 0 and instance 1 (169.254.21.0-169.254.22.255). */
   readonly apipaAddresses: readonly [readonly string[], readonly string[]];
   /**
@@ -101,18 +106,46 @@ export class VpnGatewayHub extends Construct {
       location: props.location,
       virtualNetworkId: props.virtualNetworkId,
     });
+    // The resolver's subnets are default-deny like every other: DNS in from the VNet and the
+    // linked clouds on the inbound endpoint, nothing in on the outbound one (it only sends).
+    const dnsSubnet = (key: "dns-inbound" | "dns-outbound", cidr: string) => {
+      const created = subnet(key, `${name}-${key}`, cidr, "Microsoft.Network/dnsResolvers");
+      const nsg = new NetworkSecurityGroup(this, `${key}-nsg`, { name: `${name}-${key}-nsg`, resourceGroupName: rg, location: props.location });
+      const rule = (ruleName: string, priority: number, access: "Allow" | "Deny", protocol: string, sources: readonly string[] | "*", description: string) =>
+        new NetworkSecurityRule(this, `${key}-${ruleName}`, {
+          name: ruleName,
+          priority,
+          direction: "Inbound",
+          access,
+          protocol,
+          ...(sources === "*" ? { sourceAddressPrefix: "*" } : { sourceAddressPrefixes: [...sources] }),
+          sourcePortRange: "*",
+          destinationAddressPrefix: "*",
+          destinationPortRange: access === "Allow" ? "53" : "*",
+          description,
+          networkSecurityGroupName: nsg.name,
+          resourceGroupName: rg,
+        });
+      if (key === "dns-inbound") {
+        rule("allow-dns-udp", 100, "Allow", "Udp", props.dnsClientRanges, "DNS queries from the VNet and the linked clouds");
+        rule("allow-dns-tcp", 110, "Allow", "Tcp", props.dnsClientRanges, "DNS queries over TCP from the VNet and the linked clouds");
+      }
+      rule("deny-all-inbound", 4096, "Deny", "*", "*", "Everything not allowed above");
+      new SubnetNetworkSecurityGroupAssociation(this, `${key}-nsg-association`, { subnetId: created.id, networkSecurityGroupId: nsg.id });
+      return created;
+    };
     const inbound = new PrivateDnsResolverInboundEndpoint(this, "dns-inbound", {
       name: `${name}-dns-inbound`,
       privateDnsResolverId: resolver.id,
       location: props.location,
-      ipConfigurations: { subnetId: subnet("dns-inbound", `${name}-dns-inbound`, props.subnetCidrs.dnsInbound, "Microsoft.Network/dnsResolvers").id, privateIpAllocationMethod: "Dynamic" },
+      ipConfigurations: { subnetId: dnsSubnet("dns-inbound", props.subnetCidrs.dnsInbound).id, privateIpAllocationMethod: "Dynamic" },
     });
     this.inboundDnsAddress = inbound.ipConfigurations.privateIpAddress;
     const outbound = new PrivateDnsResolverOutboundEndpoint(this, "dns-outbound", {
       name: `${name}-dns-outbound`,
       privateDnsResolverId: resolver.id,
       location: props.location,
-      subnetId: subnet("dns-outbound", `${name}-dns-outbound`, props.subnetCidrs.dnsOutbound, "Microsoft.Network/dnsResolvers").id,
+      subnetId: dnsSubnet("dns-outbound", props.subnetCidrs.dnsOutbound).id,
     });
     this.forwardingRuleset = new PrivateDnsResolverDnsForwardingRuleset(this, "dns-ruleset", {
       name: `${name}-dns-forwarding`,

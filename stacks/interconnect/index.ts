@@ -190,6 +190,7 @@ function buildAzureGateway(scope: Construct, env: EnvironmentConfig, networkStac
     virtualNetworkId: network.vpc_id,
     subnetCidrs: { gateway: plan.gateway, dnsInbound: plan.dnsInbound, dnsOutbound: plan.dnsOutbound },
     asn: cloudAsn(env, "azure"),
+    dnsClientRanges: [azure.network.cidr, ...peerRoutedRanges(env, "azure")],
     apipaAddresses: [instance0, instance1],
   });
 
