@@ -10,6 +10,8 @@ const PUBLISHERS: Record<string, string> = {
   data: "every `<env>-<cloud>-data`",
   platform: "every `<env>-<cloud>-platform`",
   edge: "`<env>-cloudflare-edge`",
+  gateway: "every `<env>-<cloud>-gateway`",
+  link: "every `<env>-interconnect-<a>-<b>`",
 };
 
 function publisher(contract: Contract<Fields>): string {
@@ -19,7 +21,7 @@ function publisher(contract: Contract<Fields>): string {
 
 /** Markdown table: stack, output, type, meaning. Common contracts first, then cloud extensions' own fields. */
 export function contractTable(): string {
-  const LAYER_ORDER = ["bootstrap", "network", "cluster", "data", "platform", "edge"];
+  const LAYER_ORDER = ["bootstrap", "network", "cluster", "data", "platform", "edge", "gateway", "link"];
   const CLOUD_ORDER = ["", "aws", "gcp", "azure", "digitalocean"];
   const rank = (c: Contract<Fields>) => {
     const [cloud, layer] = c.name.includes("-") ? c.name.split("-") : ["", c.name];
