@@ -288,3 +288,16 @@ export function routedRanges(env: EnvironmentConfig, cloud: VpnCloud): string[] 
 export function peerRoutedRanges(env: EnvironmentConfig, cloud: VpnCloud): string[] {
   return linksOf(env, cloud).flatMap((link) => routedRanges(env, peerOf(link, cloud)));
 }
+
+/**
+ * True when a private link joins this cloud's cluster to every other cluster of the environment:
+ * its Istio east-west gateway then sits on an internal load balancer and the mesh's cross-cluster
+ * traffic crosses the links. One unlinked peer (DigitalOcean without a partner attachment) keeps
+ * it public with mTLS, since that peer could not reach an internal address.
+ */
+export function meshOverLinks(env: EnvironmentConfig, cloud: string): boolean {
+  if (!(VPN_CLOUDS as readonly string[]).includes(cloud)) return false;
+  const others = (["aws", "gcp", "azure", "digitalocean"] as const).filter((c) => c !== cloud && env.clouds[c] !== undefined);
+  const linked = new Set(linksOf(env, cloud as VpnCloud).map((link) => peerOf(link, cloud as VpnCloud)));
+  return others.length > 0 && others.every((other) => linked.has(other as VpnCloud));
+}

@@ -13,6 +13,7 @@ import {
   advertisedRanges,
   databaseClientRanges,
   interconnectLinks,
+  meshOverLinks,
   peerOf,
   peerRanges,
   peerRoutedRanges,
@@ -215,5 +216,28 @@ describe("deploy order", () => {
   test.each(links.map((l) => [l.id, l] as const))("%s is deployed after both gateways, and no gateway needs a link", (id, { env, link }) => {
     expect(manifest.stacks[id].dependencies).toEqual(expect.arrayContaining([`${env.name}-${link.a}-gateway`, `${env.name}-${link.b}-gateway`]));
     for (const gateway of [link.a, link.b]) expect(manifest.stacks[`${env.name}-${gateway}-gateway`].dependencies).not.toContain(id);
+  });
+});
+
+describe("Istio east-west over the links", () => {
+  const eastWestValues = (id: string) =>
+    values(synthOf(id), "helm_release")
+      .filter((r) => r.name === "istio-eastwestgateway")
+      .map((r) => JSON.stringify(r.values));
+  const platformIds = [...stacks.values()].filter((s) => s.layer === "platform").map((s) => [s.node.id, s.cloud] as const);
+
+  test.each(platformIds)("%s: the east-west gateway is internal exactly when every other cluster is linked to it", (id, cloud) => {
+    const internal = meshOverLinks(envOf(id), cloud);
+    const rendered = eastWestValues(id);
+    expect(rendered).toHaveLength(1);
+    const markers = /aws-load-balancer-scheme: internal|load-balancer-type: Internal|azure-load-balancer-internal/;
+    if (internal) expect(rendered[0]).toMatch(markers);
+    else expect(rendered[0]).not.toMatch(markers);
+  });
+
+  test("staging (AWS and GCP, linked) keeps the mesh on the link; production stays public while DigitalOcean is unlinked", () => {
+    const [staging, production] = envs;
+    expect([meshOverLinks(staging, "aws"), meshOverLinks(staging, "gcp")]).toEqual([true, true]);
+    expect((["aws", "gcp", "azure", "digitalocean"] as const).map((c) => meshOverLinks(production, c))).toEqual([false, false, false, false]);
   });
 });
