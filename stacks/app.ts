@@ -13,7 +13,7 @@ import { buildAzureStacks } from "./azure";
 import { buildDigitalOceanStacks } from "./digitalocean";
 import { buildEdgeStack } from "./edge";
 import { buildGcpStacks } from "./gcp";
-import { buildGatewayStacks, buildLinkStacks } from "./interconnect";
+import { buildDigitalOceanGateway, buildGatewayStacks, buildLinkStacks } from "./interconnect";
 import { buildPlatformStack } from "./platform";
 import { CloudBuilder, CloudStacks, PlatformStackRef } from "./types";
 
@@ -40,6 +40,8 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig): Laye
   // Private links between the clouds: gateways after the networks, links after both gateways.
   const gateways = buildGatewayStacks(scope, env, clouds);
   const links = buildLinkStacks(scope, env, gateways);
+  const partnerAttachment = buildDigitalOceanGateway(scope, env, clouds.digitalocean?.network);
+  if (partnerAttachment) links.push(partnerAttachment);
 
   const all: LayerStack[] = [];
   for (const stacks of Object.values(clouds)) {

@@ -22,7 +22,7 @@ import {
 } from "../../modules/interconnect";
 import { synthesize } from "../../stacks/app";
 import { privateDomains } from "../../stacks/interconnect";
-import { TerraformJson, buildStacks, resourcesOf, shippedEnvironments, synthJson } from "../support/synth";
+import { TerraformJson, buildStacks, resourcesOf, shippedEnvironment, shippedEnvironments, stackOf, synthJson } from "../support/synth";
 
 const envs = shippedEnvironments();
 const { stacks } = buildStacks(envs);
@@ -239,5 +239,31 @@ describe("Istio east-west over the links", () => {
     const [staging, production] = envs;
     expect([meshOverLinks(staging, "aws"), meshOverLinks(staging, "gcp")]).toEqual([true, true]);
     expect((["aws", "gcp", "azure", "digitalocean"] as const).map((c) => meshOverLinks(production, c))).toEqual([false, false, false, false]);
+  });
+});
+
+describe("DigitalOcean's partner attachment", () => {
+  test("is built only when configured: the shipped environments have none", () => {
+    expect([...stacks.keys()].filter((id) => id.endsWith("-digitalocean-gateway"))).toEqual([]);
+  });
+
+  test("joins the DigitalOcean VPC to the partner over BGP, after the DigitalOcean network", () => {
+    const env = shippedEnvironment("production", (input: any) => {
+      input.interconnect = {
+        digitalocean: {
+          partnerAttachment: { naasProvider: "MEGAPORT", region: "nyc", bandwidthMbps: 1000, peerCloud: "aws", bgp: { localRouterIp: "169.254.100.1/29", peerRouterIp: "169.254.100.6/29", peerRouterAsn: 133937 } },
+        },
+      };
+    });
+    const stack = stackOf([env], "production-digitalocean-gateway");
+    const attachment = values(synthJson(stack), "digitalocean_partner_attachment")[0];
+    expect(attachment).toMatchObject({
+      naas_provider: "MEGAPORT",
+      region: "nyc",
+      connection_bandwidth_in_mbps: 1000,
+      vpc_ids: ["${data.terraform_remote_state.digitalocean_network.outputs.vpc_id}"],
+      bgp: { local_router_ip: "169.254.100.1/29", peer_router_ip: "169.254.100.6/29", peer_router_asn: 133937 },
+    });
+    expect(stack.dependencies.map((d) => d.node.id)).toContain("production-digitalocean-network");
   });
 });

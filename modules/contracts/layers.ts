@@ -160,3 +160,9 @@ export const LinkContract = new Contract("link", {
   tunnel_count: { type: "number", description: "Tunnels of the link, each with a BGP session", default: 0 },
   inside_cidrs: { type: "list", description: "Inside /30 of each tunnel, in tunnel order", default: [] },
 });
+
+/** What `<env>-digitalocean-gateway` publishes when a partner attachment joins DigitalOcean. */
+export const AttachmentContract = new Contract("attachment", {
+  partner_attachment_id: { type: "string", description: "DigitalOcean Partner Network Connect attachment of the VPC", default: "pending" },
+  advertised_ranges: { type: "list", description: "The DigitalOcean VPC range the attachment carries", default: [] },
+});

@@ -12,6 +12,7 @@ const PUBLISHERS: Record<string, string> = {
   edge: "`<env>-cloudflare-edge`",
   gateway: "every `<env>-<cloud>-gateway`",
   link: "every `<env>-interconnect-<a>-<b>`",
+  attachment: "`<env>-digitalocean-gateway`",
 };
 
 function publisher(contract: Contract<Fields>): string {
@@ -21,7 +22,7 @@ function publisher(contract: Contract<Fields>): string {
 
 /** Markdown table: stack, output, type, meaning. Common contracts first, then cloud extensions' own fields. */
 export function contractTable(): string {
-  const LAYER_ORDER = ["bootstrap", "network", "cluster", "data", "platform", "edge", "gateway", "link"];
+  const LAYER_ORDER = ["bootstrap", "network", "cluster", "data", "platform", "edge", "gateway", "link", "attachment"];
   const CLOUD_ORDER = ["", "aws", "gcp", "azure", "digitalocean"];
   const rank = (c: Contract<Fields>) => {
     const [cloud, layer] = c.name.includes("-") ? c.name.split("-") : ["", c.name];

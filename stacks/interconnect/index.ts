@@ -19,6 +19,8 @@ import { ComputeFirewall } from "@cdktf/provider-google/lib/compute-firewall";
 import { DnsManagedZone } from "@cdktf/provider-google/lib/dns-managed-zone";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { PartnerAttachment } from "@cdktf/provider-digitalocean/lib/partner-attachment";
+import { digitalOceanProvider } from "../../constructs/digitalocean/provider";
 import { Fn, TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { awsProvider } from "../../constructs/aws/provider";
@@ -34,6 +36,7 @@ import { GcpVpnTunnels } from "../../constructs/gcp/vpn-tunnels";
 import { awsAvailabilityZones } from "../../modules/config/clouds/aws";
 import type { EnvironmentConfig } from "../../modules/config/environment";
 import {
+  AttachmentContract,
   AwsClusterContract,
   AwsGatewayContract,
   AwsNetworkContract,
@@ -42,6 +45,7 @@ import {
   GcpGatewayContract,
   GcpNetworkContract,
   LinkContract,
+  NetworkContract,
 } from "../../modules/contracts/layers";
 import {
   INTERCONNECT_PORTS,
@@ -228,6 +232,31 @@ function buildAzureGateway(scope: Construct, env: EnvironmentConfig, networkStac
     resource_group_name: network.resource_group_name,
     dns_forwarding_ruleset_id: hub.forwardingRuleset.id,
   });
+  return stack;
+}
+
+/**
+ * `<env>-digitalocean-gateway`, only when `interconnect.digitalocean.partnerAttachment` describes
+ * one: the pinned DigitalOcean provider has no IPsec gateway, so the VPC joins a partner's network
+ * (Partner Network Connect) over BGP, and the partner's circuit reaches the peer cloud's own
+ * interconnect (Direct Connect, Partner Interconnect, ExpressRoute), which is set up with the partner.
+ */
+export function buildDigitalOceanGateway(scope: Construct, env: EnvironmentConfig, networkStack: LayerStack | undefined): LayerStack | undefined {
+  const partner = env.interconnect.enabled ? env.interconnect.digitalocean?.partnerAttachment : undefined;
+  if (!partner || !networkStack || !env.clouds.digitalocean) return undefined;
+  const stack = new LayerStack(scope, { env, cloud: "digitalocean", layer: "gateway" });
+  digitalOceanProvider(stack);
+  const network = stack.read(NetworkContract, networkStack);
+  const attachment = new PartnerAttachment(stack, "partner-attachment", {
+    name: resourceName(env, ["link", partner.peerCloud]),
+    connectionBandwidthInMbps: partner.bandwidthMbps,
+    region: partner.region,
+    naasProvider: partner.naasProvider,
+    redundancyZone: partner.redundancyZone,
+    vpcIds: [network.vpc_id],
+    bgp: { localRouterIp: partner.bgp.localRouterIp, peerRouterIp: partner.bgp.peerRouterIp, peerRouterAsn: partner.bgp.peerRouterAsn },
+  });
+  stack.publish(AttachmentContract, { partner_attachment_id: attachment.id, advertised_ranges: [env.clouds.digitalocean.network.cidr] });
   return stack;
 }
 

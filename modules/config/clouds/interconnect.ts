@@ -53,7 +53,8 @@ const PartnerAttachment = z
         localRouterIp: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(29|30)$/, { message: "must be an address with its /29 or /30 prefix, such as 169.254.100.1/29" }),
         /** The partner router's side of the session, same form. */
         peerRouterIp: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(29|30)$/, { message: "must be an address with its /29 or /30 prefix, such as 169.254.100.6/29" }),
-        peerRouterAsn: PrivateAsn,
+        /** The partner router's ASN (often the partner's public ASN). */
+        peerRouterAsn: z.number().int().min(1).max(4294967294),
       })
       .strict(),
   })
