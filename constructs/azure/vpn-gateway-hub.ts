@@ -58,7 +58,9 @@ export class VpnGatewayHub extends Construct {
         resourceGroupName: rg,
         virtualNetworkName: props.virtualNetworkName,
         addressPrefixes: [cidr],
-        defaultOutboundAccessEnabled: false,
+        // Private (no default outbound access) for the resolver's subnets; GatewaySubnet keeps
+        // Azure's default, since the gateway's own management traffic is Azure's to route.
+        defaultOutboundAccessEnabled: delegation ? false : undefined,
         delegation: delegation
           ? [{ name: "dns-resolver", serviceDelegation: { name: delegation, actions: ["Microsoft.Network/virtualNetworks/subnets/join/action"] } }]
           : undefined,
