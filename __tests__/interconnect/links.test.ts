@@ -138,9 +138,9 @@ describe.each(linkCases)("%s", (id, { env, link }) => {
     }
   });
 
-  test("GCP admits the peer only on the east-west port, from the peer's ranges, logged", () => {
+  test("GCP admits the peer only where the mesh runs over the links, on the east-west port, from the peer's ranges, logged", () => {
     const rules = values(j, "google_compute_firewall");
-    if (link.a !== "gcp" && link.b !== "gcp") return expect(rules).toHaveLength(0);
+    if ((link.a !== "gcp" && link.b !== "gcp") || !meshOverLinks(env, "gcp")) return expect(rules).toHaveLength(0);
     expect(rules).toHaveLength(1);
     expect(rules[0].allow).toEqual([{ protocol: "tcp", ports: ["15443"] }]);
     expect(rules[0].source_ranges).toEqual(advertisedRanges(env, peerOf(link, "gcp")));
@@ -169,6 +169,17 @@ describe.each(gatewayIds.map((id) => [id]))("%s", (id) => {
     expect(propagations).toHaveLength(1);
     expect(propagations[0].transit_gateway_route_table_id).toMatch(/vpn-routes/);
     expect(values(j, "aws_ec2_transit_gateway")[0]).toMatchObject({ default_route_table_association: "disable", default_route_table_propagation: "disable" });
+  });
+
+  test("admits the east-west port from the linked clouds only where the mesh runs over the links", () => {
+    const cloud = id.replace(`${env.name}-`, "").replace(/-gateway$/, "");
+    const eastWest = [
+      ...values(j, "aws_vpc_security_group_ingress_rule"),
+      ...values(j, "azurerm_network_security_rule").filter((r) => r.destination_port_range === "15443"),
+    ];
+    // GCP's rule lives in each link stack (it names the peer), checked above.
+    if (meshOverLinks(env, cloud) && cloud !== "gcp") expect(eastWest.length).toBeGreaterThan(0);
+    else expect(eastWest).toHaveLength(0);
   });
 
   test("admits the linked clouds only on named ports", () => {

@@ -55,6 +55,7 @@ import {
   azureApipaAddresses,
   cloudAsn,
   interconnectLinks,
+  meshOverLinks,
   peerOf,
   peerRanges,
   peerRoutedRanges,
@@ -122,7 +123,7 @@ function buildAwsGateway(scope: Construct, env: EnvironmentConfig, networkStack:
     peerRanges: peerRoutedRanges(env, "aws"),
     preventDestroy: stack.production,
   });
-  if (clusterStack) {
+  if (clusterStack && meshOverLinks(env, "aws")) {
     // The mesh's east-west gateway (an internal NLB with IP targets) serves the peers over the link.
     const cluster = stack.read(AwsClusterContract, clusterStack);
     peerRanges(env, "aws").forEach((range, i) => {
@@ -218,7 +219,9 @@ function buildAzureGateway(scope: Construct, env: EnvironmentConfig, networkStac
       networkSecurityGroupName: nsg(subnet),
       resourceGroupName: network.resource_group_name,
     });
-  rule("allow-linked-clouds-eastwest", "nodes", 111, "Allow", String(INTERCONNECT_PORTS.istioEastWest), "Istio east-west (mTLS) from the linked clouds");
+  if (meshOverLinks(env, "azure")) {
+    rule("allow-linked-clouds-eastwest", "nodes", 111, "Allow", String(INTERCONNECT_PORTS.istioEastWest), "Istio east-west (mTLS) from the linked clouds");
+  }
   rule("deny-linked-clouds-nodes", "nodes", 115, "Deny", "*", "Nothing else from the linked clouds reaches the nodes");
   rule("deny-linked-clouds-endpoints", "endpoints", 90, "Deny", "*", "The linked clouds do not reach the private endpoints");
 
@@ -421,8 +424,8 @@ function buildLink(scope: Construct, env: EnvironmentConfig, link: InterconnectL
     });
   }
 
-  // The mesh's east-west gateway on GCP admits the peer over the link; logged like every rule.
-  if (gcp) {
+  // Where the mesh runs over the links, GCP's east-west gateway admits the peer; logged like every rule.
+  if (gcp && meshOverLinks(env, "gcp")) {
     const peer = peerOf(link, "gcp");
     new ComputeFirewall(stack, "gcp-allow-eastwest", {
       name: `${name}-allow-${peer}-eastwest`,
