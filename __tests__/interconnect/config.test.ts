@@ -1,7 +1,11 @@
 /** The `interconnect` config: which pairs are linked, and every way a link can be written wrong. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { environments } from "../../config";
 import { ConfigError, loadEnvironments } from "../../modules/config/load";
 import { advertisedRanges, azureApipaAddresses, interconnectLinks } from "../../modules/interconnect";
+import { synthesize } from "../../stacks/app";
 
 function env(name: string, mutate: (input: any) => void = () => undefined): any {
   const input = structuredClone(environments.find((e) => e.name === name)!) as any;
@@ -109,4 +113,11 @@ describe("bad interconnect config stops with the field and the problem", () => {
   test.each(cases)("%s", (_name, envName, mutate, expected) => {
     expect(problemsOf(env(envName, mutate))).toEqual(expected);
   });
+});
+
+test("a bad interconnect section stops synthesis before anything is written", () => {
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "interconnect-bad-")), "out");
+  const bad = env("staging", (c) => { c.interconnect = { asn: { gcp: 64512 } }; });
+  expect(() => synthesize([bad], { outdir })).toThrow("staging.interconnect.asn.gcp: 64512 is already the ASN of aws; every cloud needs its own");
+  expect(fs.existsSync(outdir)).toBe(false);
 });
