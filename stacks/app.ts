@@ -41,7 +41,6 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig): Laye
   const gateways = buildGatewayStacks(scope, env, clouds);
   const links = buildLinkStacks(scope, env, gateways);
   const partnerAttachment = buildDigitalOceanGateway(scope, env, clouds.digitalocean?.network);
-  if (partnerAttachment) links.push(partnerAttachment);
 
   const all: LayerStack[] = [];
   for (const stacks of Object.values(clouds)) {
@@ -50,6 +49,7 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig): Laye
   for (const { stack } of platforms) all.push(stack);
   if (edge) all.push(edge);
   for (const stack of [...Object.values(gateways), ...links]) all.push(stack);
+  if (partnerAttachment) all.push(partnerAttachment);
 
   // Under `native` state a stack's state lives in a bucket its cloud's bootstrap stack creates:
   // record that dependency so `cdktf deploy` creates the bucket first.
