@@ -196,6 +196,12 @@ describe.each(gatewayIds.map((id) => [id]))("%s", (id) => {
     }
   });
 
+  test("on GCP, Cloud SQL and Memorystore's producer network learns the links' routes", () => {
+    const configs = values(j, "google_compute_network_peering_routes_config");
+    if (!id.endsWith("-gcp-gateway")) return expect(configs).toHaveLength(0);
+    expect(configs).toEqual([expect.objectContaining({ peering: "servicenetworking-googleapis-com", export_custom_routes: true, import_custom_routes: false })]);
+  });
+
   test("publishes its contract without a secret", () => {
     for (const output of Object.values(j.output ?? {})) expect(output.sensitive ?? false).toBe(false);
     expect(JSON.stringify(j.output)).not.toMatch(/random_password/);

@@ -16,6 +16,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
 import { PrivateDnsResolverForwardingRule } from "@cdktf/provider-azurerm/lib/private-dns-resolver-forwarding-rule";
 import { ComputeFirewall } from "@cdktf/provider-google/lib/compute-firewall";
+import { ComputeNetworkPeeringRoutesConfig } from "@cdktf/provider-google/lib/compute-network-peering-routes-config";
 import { DnsManagedZone } from "@cdktf/provider-google/lib/dns-managed-zone";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
@@ -165,6 +166,15 @@ function buildGcpGateway(scope: Construct, env: EnvironmentConfig, networkStack:
     networkId: network.vpc_id,
     asn: cloudAsn(env, "gcp"),
     advertisedRanges: routedRanges(env, "gcp"),
+  });
+  // Cloud SQL and Memorystore live in Google's producer network behind the private-service
+  // peering: exporting the VPC's custom (BGP-learned) routes into it lets them reach the linked
+  // clouds, whose answers come back through the advertised private-service range.
+  new ComputeNetworkPeeringRoutesConfig(stack, "private-services-routes", {
+    network: network.network_name,
+    peering: "servicenetworking-googleapis-com",
+    exportCustomRoutes: true,
+    importCustomRoutes: false,
   });
   stack.publish(GcpGatewayContract, {
     asn: cloudAsn(env, "gcp"),
