@@ -27,6 +27,16 @@ const EXPECTED = [
   "production-cloudflare-edge",
   // Messaging (Kafka, RabbitMQ) on every enabled cloud: docs/messaging.md.
   ...["staging-aws", "staging-gcp", "production-aws", "production-gcp", "production-azure", "production-digitalocean"].map((prefix) => `${prefix}-messaging`),
+  // The private network between the clouds: a gateway per linked cloud, a link stack per pair.
+  ...layersOf("staging", "aws", ["gateway"]),
+  ...layersOf("staging", "gcp", ["gateway"]),
+  "staging-interconnect-aws-gcp",
+  ...layersOf("production", "aws", ["gateway"]),
+  ...layersOf("production", "gcp", ["gateway"]),
+  ...layersOf("production", "azure", ["gateway"]),
+  "production-interconnect-aws-gcp",
+  "production-interconnect-aws-azure",
+  "production-interconnect-gcp-azure",
 ];
 
 describe("the stack matrix", () => {

@@ -122,13 +122,19 @@ describe("production-aws-data Redis", () => {
 });
 
 describe("production-aws-data networking and objects", () => {
-  test("each database admits its port from the cluster's node security group only", () => {
+  test("each database admits its port from the cluster's node security group, and other clouds only over the links", () => {
     const groups = Object.values(resourcesOf(production, "aws_security_group")) as any[];
     expect(groups.map((g) => g.ingress[0].from_port).sort()).toEqual([27017, 5432, 6379]);
     for (const group of groups) {
-      expect(group.ingress).toHaveLength(1);
       expect(group.ingress[0].security_groups).toEqual(["${data.terraform_remote_state.aws_cluster.outputs.node_security_group_id}"]);
       expect(group.ingress[0].cidr_blocks ?? []).toEqual([]);
+      // PostgreSQL and DocumentDB add the replica and backup clouds' ranges on the same port
+      // (__tests__/interconnect/links.test.ts checks the ranges); Redis admits no other cloud.
+      for (const rule of group.ingress.slice(1)) {
+        expect([rule.from_port, rule.to_port]).toEqual([group.ingress[0].from_port, group.ingress[0].from_port]);
+        expect(rule.security_groups ?? []).toEqual([]);
+      }
+      expect(group.ingress.length).toBe(group.ingress[0].from_port === 6379 ? 1 : 2);
       expect(group.egress).toBeUndefined();
     }
   });

@@ -13,6 +13,12 @@ export interface DatabaseSecurityGroupProps {
   readonly port: number;
   /** The only group whose members may connect. */
   readonly sourceSecurityGroupId: string;
+  /**
+   * Ranges of the replica and backup clouds, admitted on the same port over the private
+   * cross-cloud links (`<env>-interconnect-*`).
+   * @default [] (no other cloud)
+   */
+  readonly linkedPeerCidrs?: readonly string[];
 }
 
 export function databaseSecurityGroup(scope: Construct, id: string, props: DatabaseSecurityGroupProps): SecurityGroup {
@@ -28,6 +34,17 @@ export function databaseSecurityGroup(scope: Construct, id: string, props: Datab
         toPort: props.port,
         securityGroups: [props.sourceSecurityGroupId],
       },
+      ...(props.linkedPeerCidrs && props.linkedPeerCidrs.length > 0
+        ? [
+            {
+              description: `TCP ${props.port} from the replica and backup clouds over the private links`,
+              protocol: "tcp",
+              fromPort: props.port,
+              toPort: props.port,
+              cidrBlocks: [...props.linkedPeerCidrs],
+            },
+          ]
+        : []),
     ],
     tags: { Name: props.name },
   });

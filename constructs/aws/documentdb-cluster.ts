@@ -34,6 +34,8 @@ export interface DocumentDbClusterProps {
   readonly vpcId: string;
   readonly subnetGroupName: string;
   readonly clientSecurityGroupId: string;
+  /** Replica and backup clouds' ranges admitted over the private links. @default [] */
+  readonly linkedClientCidrs?: readonly string[];
   /** @default 30 */
   readonly backupRetentionDays?: number;
   /** @default true */
@@ -54,6 +56,7 @@ export class DocumentDbCluster extends Construct {
       vpcId: props.vpcId,
       port: DOCUMENTDB_PORT,
       sourceSecurityGroupId: props.clientSecurityGroupId,
+      linkedPeerCidrs: props.linkedClientCidrs,
     });
     const family = /^(\d+\.\d+)\.\d+$/.exec(props.engineVersion)?.[1];
     if (!family) {

@@ -36,6 +36,8 @@ export interface PostgresDatabaseProps {
   readonly subnetGroupName: string;
   /** Security group of the only clients (the cluster nodes). */
   readonly clientSecurityGroupId: string;
+  /** Replica and backup clouds' ranges admitted over the private links. @default [] */
+  readonly linkedClientCidrs?: readonly string[];
   /**
    * A standby in a second AZ with automatic failover.
    * @default true
@@ -76,6 +78,7 @@ export class PostgresDatabase extends Construct {
       vpcId: props.vpcId,
       port: POSTGRES_PORT,
       sourceSecurityGroupId: props.clientSecurityGroupId,
+      linkedPeerCidrs: props.linkedClientCidrs,
     });
     const parameters = new DbParameterGroup(this, "parameters", {
       name: `${props.identifier}-postgres${major}`,

@@ -68,6 +68,10 @@ export class VpcNetwork extends Construct {
   readonly docdbSubnetGroup: DocdbSubnetGroup;
   readonly elasticacheSubnetGroup: ElasticacheSubnetGroup;
   readonly flowLogGroup: CloudwatchLogGroup;
+  /** One route table per private subnet (each zone's NAT). */
+  readonly privateRouteTables: RouteTable[] = [];
+  /** The database subnets' route table (no internet route). */
+  readonly databaseRouteTable: RouteTable;
 
   constructor(scope: Construct, id: string, props: VpcNetworkProps) {
     super(scope, id);
@@ -99,10 +103,11 @@ export class VpcNetwork extends Construct {
       tags: { Name: `${name}-public` },
     });
     const databaseRoutes = new RouteTable(this, "database-routes", { vpcId: this.vpc.id, tags: { Name: `${name}-database` } });
+    this.databaseRouteTable = databaseRoutes;
 
     const natCount = (props.natGateways ?? "per-az") === "per-az" ? azCount : 1;
     const nats: NatGateway[] = [];
-    const privateRouteTables: RouteTable[] = [];
+    const privateRouteTables = this.privateRouteTables;
     for (let i = 0; i < azCount; i++) {
       const az = this.availabilityZoneIds[i];
       const suffix = String.fromCharCode(97 + i);

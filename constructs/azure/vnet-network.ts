@@ -64,15 +64,8 @@ export class VnetNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: VnetNetworkProps) {
     super(scope, id);
-    const prefix = new Netmask(props.cidr).bitmask;
-    // Nodes get a quarter of the VNet (pods live on the overlay, not in it); the rest are /24s.
-    const plan = carveSubnets(props.cidr, [
-      { name: "nodes", newBits: 2, count: 1 },
-      { name: "appgw", newBits: 24 - prefix, count: 1 },
-      { name: "endpoints", newBits: 24 - prefix, count: 1 },
-      { name: "postgres", newBits: 24 - prefix, count: 1 },
-    ]);
-    this.subnetCidrs = { nodes: plan.nodes[0], appgw: plan.appgw[0], endpoints: plan.endpoints[0], postgres: plan.postgres[0] };
+    const plan = vnetSubnetPlan(props.cidr);
+    this.subnetCidrs = { nodes: plan.nodes, appgw: plan.appgw, endpoints: plan.endpoints, postgres: plan.postgres };
     const lifecycle = props.preventDestroy ? { preventDestroy: true } : undefined;
 
     this.resourceGroup = new ResourceGroup(this, "resource-group", { name: props.namePrefix, location: props.location, lifecycle });
@@ -177,6 +170,34 @@ export class VnetNetwork extends Construct {
       blob: zone("blob", PRIVATE_LINK_ZONES.blob),
     };
   }
+}
+
+/**
+ * The VNet's subnet plan. Nodes get a quarter of the VNet (pods live on the overlay, not in it);
+ * Application Gateway, private endpoints and PostgreSQL a /24 each; after them the subnets of the
+ * gateway stack (`<env>-azure-gateway`): `GatewaySubnet` (/27, the size Azure recommends for
+ * active-active gateways) and the DNS resolver's inbound and outbound endpoints (/28 each).
+ */
+export function vnetSubnetPlan(cidr: string): Record<"nodes" | "appgw" | "endpoints" | "postgres" | "gateway" | "dnsInbound" | "dnsOutbound", string> {
+  const prefix = new Netmask(cidr).bitmask;
+  const plan = carveSubnets(cidr, [
+    { name: "nodes", newBits: 2, count: 1 },
+    { name: "appgw", newBits: 24 - prefix, count: 1 },
+    { name: "endpoints", newBits: 24 - prefix, count: 1 },
+    { name: "postgres", newBits: 24 - prefix, count: 1 },
+    { name: "gateway", newBits: 27 - prefix, count: 1 },
+    { name: "dnsInbound", newBits: 28 - prefix, count: 1 },
+    { name: "dnsOutbound", newBits: 28 - prefix, count: 1 },
+  ]);
+  return {
+    nodes: plan.nodes[0],
+    appgw: plan.appgw[0],
+    endpoints: plan.endpoints[0],
+    postgres: plan.postgres[0],
+    gateway: plan.gateway[0],
+    dnsInbound: plan.dnsInbound[0],
+    dnsOutbound: plan.dnsOutbound[0],
+  };
 }
 
 function allow(priority: number, name: string, source: string, ports: string[], description: string, protocol: "Tcp" | "*" = "Tcp"): Rule {

@@ -11,6 +11,7 @@ import { CertManager } from "./cert-manager";
 import { ConsulCatalog } from "./consul";
 import { Falco } from "./falco";
 import { Gatekeeper } from "./gatekeeper";
+import { meshOverLinks } from "../../modules/interconnect";
 import { INJECTED_IMAGES, IstioMesh } from "./istio";
 import { LoadBalancerController } from "./load-balancer-controller";
 import { ApplicationNamespaces } from "./network-policies";
@@ -35,6 +36,7 @@ export class AddonCatalogue extends Construct {
         meshId: platform.mesh.meshId,
         trustDomain: platform.mesh.trustDomain ?? ctx.env.domain,
         loadBalancerController: lbController?.release,
+        eastWestLoadBalancer: meshOverLinks(ctx.env, ctx.cloud) ? "internal" : "public",
       });
       // From here on, releases into injected namespaces wait for the injector.
       ctx = { ...ctx, meshInjector: this.mesh.istiod };

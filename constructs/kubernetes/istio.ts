@@ -50,12 +50,38 @@ function publicLoadBalancerAnnotations(cloud: PlatformContext["cloud"], awsContr
   }
 }
 
+/**
+ * Annotations of an internal load balancer for the east-west gateway, for clusters whose every
+ * mesh peer is reached over a private cross-cloud link: the mesh's traffic then stays on the link.
+ */
+function internalLoadBalancerAnnotations(cloud: PlatformContext["cloud"], awsController: boolean): Record<string, string> {
+  switch (cloud) {
+    case "aws":
+      return awsController
+        ? { ...CONTROLLER_NLB_ANNOTATIONS, "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" }
+        : { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb", "service.beta.kubernetes.io/aws-load-balancer-internal": "true" };
+    case "gcp":
+      // Reachable from every region of the VPC, and so from the Cloud Router's links.
+      return { "networking.gke.io/load-balancer-type": "Internal", "networking.gke.io/internal-load-balancer-allow-global-access": "true" };
+    case "azure":
+      return { ...publicLoadBalancerAnnotations(cloud, awsController), "service.beta.kubernetes.io/azure-load-balancer-internal": "true" };
+    default:
+      return publicLoadBalancerAnnotations(cloud, awsController);
+  }
+}
+
 /** Properties for {@link IstioMesh}. */
 export interface IstioMeshProps {
   readonly meshId: string;
   readonly trustDomain: string;
   /** The AWS Load Balancer Controller, when installed: the gateways' NLBs wait for it. */
   readonly loadBalancerController?: Release;
+  /**
+   * Where the east-west gateway listens: `internal` when every other cluster of the mesh is
+   * reached over a private link (docs/cross-cloud-network.md), else on the internet with mTLS.
+   * @default "public"
+   */
+  readonly eastWestLoadBalancer?: "public" | "internal";
 }
 
 export class IstioMesh extends Construct {
@@ -128,7 +154,7 @@ export class IstioMesh extends Construct {
       provider: ctx.helm,
       dependsOn: [this.istiod, ...controller],
       values: {
-        ...gatewayValues(lbAnnotations, {
+        ...gatewayValues(props.eastWestLoadBalancer === "internal" ? internalLoadBalancerAnnotations(ctx.cloud, props.loadBalancerController !== undefined) : lbAnnotations, {
           ports: [
             { name: "status-port", port: 15021, targetPort: 15021 },
             { name: "tls", port: 15443, targetPort: 15443 },

@@ -8,6 +8,7 @@ import { CloudflareConfig } from "./clouds/cloudflare";
 import { DigitalOceanConfig } from "./clouds/digitalocean";
 import { GcpConfig } from "./clouds/gcp";
 import { MessagingConfig } from "./messaging";
+import { InterconnectConfig } from "./clouds/interconnect";
 import { PlatformConfig } from "./clouds/platform";
 import { Domain, ResourceNamePart } from "./primitives";
 import { StateBackend } from "./state";
@@ -15,7 +16,8 @@ import { StateBackend } from "./state";
 /** The Kubernetes clouds, in failover order of the architecture: primary, secondary, tertiary, fourth. */
 export const KUBERNETES_CLOUDS = ["aws", "gcp", "azure", "digitalocean"] as const;
 export type KubernetesCloud = (typeof KUBERNETES_CLOUDS)[number];
-export type CloudName = KubernetesCloud | "cloudflare";
+/** `interconnect` owns the link stacks between two clouds (`<env>-interconnect-<a>-<b>`). */
+export type CloudName = KubernetesCloud | "cloudflare" | "interconnect";
 
 export const EnvironmentConfig = z
   .object({
@@ -42,6 +44,8 @@ export const EnvironmentConfig = z
     platform: PlatformConfig.prefault({}),
     /** Kafka and RabbitMQ on every enabled cloud (docs/messaging.md). */
     messaging: MessagingConfig.prefault({}),
+    /** Private links between the clouds (HA VPN with BGP). @default every pair of enabled AWS, GCP and Azure */
+    interconnect: InterconnectConfig.prefault({}),
   })
   .strict();
 

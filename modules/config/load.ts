@@ -10,6 +10,7 @@ import { addonEnabled } from "./clouds/platform";
 import { EnvironmentConfig, KUBERNETES_CLOUDS } from "./environment";
 import { versionProblems } from "./versions";
 import { messagingProblems } from "./messaging";
+import { interconnectProblems } from "../interconnect";
 
 /** One problem in the config: where, and what is wrong. */
 export interface ConfigProblem {
@@ -132,6 +133,7 @@ function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
       message: `native state falls back to '${env.state.fallback}', which this environment does not enable`,
     });
   }
+  for (const problem of interconnectProblems(env)) problems.push({ path: `${env.name}.${problem.path}`, message: problem.message });
   return problems;
 }
 

@@ -11,6 +11,9 @@ const PUBLISHERS: Record<string, string> = {
   platform: "every `<env>-<cloud>-platform`",
   edge: "`<env>-cloudflare-edge`",
   messaging: "every `<env>-<cloud>-messaging`",
+  gateway: "every `<env>-<cloud>-gateway`",
+  link: "every `<env>-interconnect-<a>-<b>`",
+  attachment: "`<env>-digitalocean-gateway`",
 };
 
 function publisher(contract: Contract<Fields>): string {
@@ -20,7 +23,7 @@ function publisher(contract: Contract<Fields>): string {
 
 /** Markdown table: stack, output, type, meaning. Common contracts first, then cloud extensions' own fields. */
 export function contractTable(): string {
-  const LAYER_ORDER = ["bootstrap", "network", "cluster", "data", "platform", "edge", "messaging"];
+  const LAYER_ORDER = ["bootstrap", "network", "cluster", "data", "platform", "edge", "messaging", "gateway", "link", "attachment"];
   const CLOUD_ORDER = ["", "aws", "gcp", "azure", "digitalocean"];
   const rank = (c: Contract<Fields>) => {
     const [cloud, layer] = c.name.includes("-") ? c.name.split("-") : ["", c.name];

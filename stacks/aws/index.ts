@@ -8,6 +8,7 @@ import { AwsConfig, awsAvailabilityZoneIds } from "../../modules/config/clouds/a
 import type { EnvironmentConfig } from "../../modules/config/environment";
 import { AwsClusterContract, AwsNetworkContract, BootstrapContract, DataContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
+import { databaseClientRanges } from "../../modules/interconnect";
 import { resourceName } from "../../modules/naming";
 import { DocumentDbCluster, DOCUMENTDB_PORT } from "../../constructs/aws/documentdb-cluster";
 import { PostgresDatabase, POSTGRES_PORT } from "../../constructs/aws/postgres-database";
@@ -93,6 +94,8 @@ function buildNetwork(scope: Construct, env: EnvironmentConfig, aws: AwsConfig):
     elasticache_subnet_group_name: network.elasticacheSubnetGroup.name,
     docdb_subnet_group_name: network.docdbSubnetGroup.name,
     flow_log_group_name: network.flowLogGroup.name,
+    private_route_table_ids: network.privateRouteTables.map((t) => t.id),
+    database_route_table_id: network.databaseRouteTable.id,
   });
   return stack;
 }
@@ -173,6 +176,7 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
     vpcId: network.vpc_id,
     subnetGroupName: network.database_subnet_group_name,
     clientSecurityGroupId: cluster.node_security_group_id,
+    linkedClientCidrs: databaseClientRanges(env, "aws"),
     multiAz: d.postgres.multiAz ?? stack.production,
     backupRetentionDays: d.postgres.backupRetentionDays ?? (stack.production ? 30 : 7),
     deletionProtection: true,
@@ -189,6 +193,7 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
         vpcId: network.vpc_id,
         subnetGroupName: network.docdb_subnet_group_name,
         clientSecurityGroupId: cluster.node_security_group_id,
+        linkedClientCidrs: databaseClientRanges(env, "aws"),
         backupRetentionDays: stack.production ? 30 : 7,
         deletionProtection: true,
         preventDestroy: protect,
