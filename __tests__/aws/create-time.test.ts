@@ -53,7 +53,7 @@ function deployedVersions(json: TerraformJson): { where: string; service: Versio
   add("azurerm_kubernetes_cluster", "kubernetes_version", "aks", true);
   add("azurerm_postgresql_flexible_server", "version", "azurePostgres");
   add("digitalocean_database_cluster", "version", (r) => {
-    const engines: Record<string, VersionedService> = { pg: "doPostgres", mongodb: "doMongodb", valkey: "doValkey" };
+    const engines: Record<string, VersionedService> = { pg: "doPostgres", mongodb: "doMongodb", valkey: "doValkey", kafka: "doKafka" };
     if (!engines[r.engine]) throw new Error(`no version table for DigitalOcean engine '${r.engine}'`);
     return engines[r.engine];
   });
@@ -94,7 +94,7 @@ describe("every stack of every environment", () => {
     // The check saw the versions it is about (a renamed attribute must not make it vacuous).
     const services = new Set(synthesized.flatMap(([, json]) => deployedVersions(json).map((v) => v.service)));
     expect([...services].sort()).toEqual(
-      ["azurePostgres", "cloudSql", "doMongodb", "doPostgres", "doValkey", "documentdb", "eks", "elasticacheRedis", "rdsPostgres"].sort(),
+      ["azurePostgres", "cloudSql", "doKafka", "doMongodb", "doPostgres", "doValkey", "documentdb", "eks", "elasticacheRedis", "rdsPostgres"].sort(),
     );
   });
 

@@ -7,11 +7,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { CLUSTER_AUTOSCALER_TAGS } from "../../constructs/kubernetes/autoscaling";
 import { chartFacts, valueAt } from "../../constructs/kubernetes/chart-facts";
 import { NO_SIDECAR, SIDECAR_INJECTION_LABEL } from "../../constructs/kubernetes/namespace";
 import { PREREQUISITE_SECRETS, prerequisitesTable } from "../../constructs/kubernetes/prerequisites";
 import { addonEnabled } from "../../modules/config/clouds/platform";
 import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/environment";
+import { VERSION_TABLE } from "../../modules/config/versions";
 import { MACHINE_TYPES, addonPoolMachineTypes, allocatable } from "../../modules/machine-types";
 import { buildStacks, resourcesOf, shippedEnvironment, shippedEnvironments, stackOf, synthJson, TerraformJson } from "../support/synth";
 
@@ -155,8 +157,10 @@ describe.each(cases)("%s", (_id, stack) => {
     const inMesh = (ns: string) => injectedNamespaces.has(ns) || permissive.has(ns);
     const problems: string[] = [];
     for (const release of releases) {
-      // A Certificate names hosts, it does not send to them.
-      const text = JSON.stringify(release.chart === "raw" ? manifestsOf(release).filter((m) => m.kind !== "Certificate") : release.values);
+      // A Certificate names hosts, it does not send to them; nor does a TLS `serverName` (the name a
+      // client checks in the certificate, e.g. a ServiceMonitor's, whose scrapes go to the pods its selector finds).
+      const notDestinations = (key: string, value: unknown) => (key === "serverName" ? undefined : value);
+      const text = JSON.stringify(release.chart === "raw" ? manifestsOf(release).filter((m) => m.kind !== "Certificate") : release.values, notDestinations);
       // `<service>.<namespace>.svc.cluster.local`: on every cluster but the hub, the hub's backends exist
       // only in the mesh (even in a namespace of the same name), and the hub's STRICT mTLS admits only mesh peers.
       for (const [, target] of text.matchAll(/[a-z0-9-]+\.([a-z0-9-]+)\.svc\.cluster\.local/g)) {
@@ -323,6 +327,11 @@ describe("the add-on fixes, on their instances", () => {
     expect(prod.configs.rbac["policy.csv"]).toMatch(/role:admin/);
     expect(prod.dex.enabled).toBe(false);
     expect(release("staging-gcp-platform", "argocd").values.configs.cm["admin.enabled"]).toBe(true);
+  });
+
+  test("cluster-autoscaler has a release pinned for every EKS minor the version table allows", () => {
+    expect(Object.keys(CLUSTER_AUTOSCALER_TAGS).sort()).toEqual(VERSION_TABLE.eks.map((v) => v.version).sort());
+    for (const [minor, tag] of Object.entries(CLUSTER_AUTOSCALER_TAGS)) expect(tag).toMatch(new RegExp(`^v${minor.replace(".", "\\.")}\\.\\d+$`));
   });
 
   test("cluster-autoscaler runs the release of the cluster's Kubernetes minor", () => {

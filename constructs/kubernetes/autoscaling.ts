@@ -10,15 +10,18 @@ import type { PlatformContext } from "./platform-context";
 
 /**
  * The cluster-autoscaler release for each Kubernetes minor: its minor must match the cluster's
- * (the project supports only that pairing; it schedules with the scheduler code of its own minor).
- * Newest patch tags of kubernetes/autoscaler; chart 9.47.0 (`charts.ts`) ships 1.33.0 and its
- * ClusterRole covers what 1.33 and older watch (1.33 added `volumeattachments`).
+ * (the project supports only that pairing; it schedules with the scheduler code of its own minor),
+ * for every EKS minor of `VERSION_TABLE.eks` (modules/config/versions.ts).
+ * Newest patch tags of kubernetes/autoscaler (`cluster-autoscaler-1.34.5`, `cluster-autoscaler-1.35.2`);
+ * chart 9.59.0 (`charts.ts`, appVersion 1.35.0) has a ClusterRole that covers what 1.35 and older
+ * watch: `storage.k8s.io` csinodes (1.35's CSINode informer), `resource.k8s.io` resourceslices,
+ * deviceclasses and resourceclaims (DRA), podtemplates, apps/deployments and the capacity-buffer
+ * and provisioning-request CRDs.
  */
 export const CLUSTER_AUTOSCALER_TAGS: Readonly<Record<string, string>> = {
-  "1.30": "v1.30.7",
-  "1.31": "v1.31.5",
-  "1.32": "v1.32.7",
   "1.33": "v1.33.6",
+  "1.34": "v1.34.5",
+  "1.35": "v1.35.2",
 };
 
 /** The cluster-autoscaler image tag for a cluster at Kubernetes `minor` (e.g. `1.33`). */

@@ -32,7 +32,7 @@ export const CHARTS = {
   vault: { chart: "vault", repository: HASHICORP, version: "0.29.1" },
   falco: { chart: "falco", repository: "https://falcosecurity.github.io/charts", version: "4.16.1" },
   gatekeeper: { chart: "gatekeeper", repository: "https://open-policy-agent.github.io/gatekeeper/charts", version: "3.18.0" },
-  clusterAutoscaler: { chart: "cluster-autoscaler", repository: "https://kubernetes.github.io/autoscaler", version: "9.47.0" },
+  clusterAutoscaler: { chart: "cluster-autoscaler", repository: "https://kubernetes.github.io/autoscaler", version: "9.59.0" },
   metricsServer: { chart: "metrics-server", repository: "https://kubernetes-sigs.github.io/metrics-server", version: "3.12.2" },
   vpa: { chart: "vpa", repository: "https://charts.fairwinds.com/stable", version: "4.7.1" },
   awsLoadBalancerController: { chart: "aws-load-balancer-controller", repository: "https://aws.github.io/eks-charts", version: "1.11.0" },

@@ -9,7 +9,7 @@ import { API_RATE_LIMIT_FIELDS, CLOUDFLARE_PLAN_FEATURES } from "./cloudflare-pl
 import { addonEnabled } from "./clouds/platform";
 import { EnvironmentConfig, KUBERNETES_CLOUDS } from "./environment";
 import { versionProblems } from "./versions";
-import { messagingProblems } from "./messaging";
+import { messagingOn, messagingProblems } from "./messaging";
 import { interconnectProblems } from "../interconnect";
 
 /** One problem in the config: where, and what is wrong. */
@@ -124,6 +124,12 @@ function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
     for (const cloud of KUBERNETES_CLOUDS.filter((c) => env.clouds[c])) {
       if (addonEnabled(env.platform, cloud, "vault") && !addonEnabled(env.platform, cloud, "cert-manager")) {
         problems.push({ path: `${env.name}.platform.cloudAddons.${cloud}`, message: "'vault' is on but 'cert-manager' is off; Vault's TLS certificate is issued by cert-manager" });
+      }
+      if (cloud !== "aws" && messagingOn(env, cloud, "rabbitmq") && !addonEnabled(env.platform, cloud, "cert-manager")) {
+        problems.push({
+          path: `${env.name}.platform.cloudAddons.${cloud}`,
+          message: `'cert-manager' is off but messaging.${cloud}.rabbitmq is on; RabbitMQ's TLS certificates are issued by cert-manager (or set messaging.${cloud}.rabbitmq.enabled: false)`,
+        });
       }
     }
   }

@@ -9,6 +9,7 @@
 
 import type { EnvironmentConfig } from "./environment";
 import type { ConfigProblem } from "./load";
+import { messagingOn } from "./messaging";
 
 /** One version of one service: when it became creatable and when its standard support ends. */
 export interface KnownVersion {
@@ -90,6 +91,11 @@ export const VERSION_TABLE = {
   ],
   /** DigitalOcean managed Valkey majors (the successor of its Redis service). */
   doValkey: [{ version: "8" }],
+  /**
+   * DigitalOcean managed Kafka versions (`messaging.digitalocean.kafka.version`): those DigitalOcean
+   * offered when the messaging layer was written; no end of support checked yet.
+   */
+  doKafka: [{ version: "3.7" }, { version: "3.8" }],
 } as const satisfies Record<string, readonly KnownVersion[]>;
 
 export type VersionedService = keyof typeof VERSION_TABLE;
@@ -108,6 +114,7 @@ const SERVICE_NAMES: Record<VersionedService, string> = {
   doPostgres: "DigitalOcean PostgreSQL",
   doMongodb: "DigitalOcean MongoDB",
   doValkey: "DigitalOcean Valkey",
+  doKafka: "DigitalOcean Kafka",
 };
 
 /** The ISO date of a Date (UTC), e.g. `2026-11-26`. */
@@ -187,6 +194,7 @@ function versionFields(env: EnvironmentConfig): VersionField[] {
     fields.push({ path: "clouds.digitalocean.data.postgres.version", service: "doPostgres", version: d.postgres.version });
     if (d.mongodb.enabled) fields.push({ path: "clouds.digitalocean.data.mongodb.version", service: "doMongodb", version: d.mongodb.version });
     if (d.cache.enabled) fields.push({ path: "clouds.digitalocean.data.cache.version", service: "doValkey", version: d.cache.version });
+    if (messagingOn(env, "digitalocean", "kafka")) fields.push({ path: "messaging.digitalocean.kafka.version", service: "doKafka", version: env.messaging.digitalocean.kafka.version });
   }
   return fields;
 }
