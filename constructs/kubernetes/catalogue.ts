@@ -39,7 +39,7 @@ export class AddonCatalogue extends Construct {
     if (on("api-gateway")) new ApiGateway(this, "api-gateway", ctx);
     if (on("consul")) new ConsulCatalog(this, "consul", ctx);
     if (on("argocd")) new ArgoCd(this, "argocd", ctx, platform.gitops);
-    if (on("monitoring")) new Monitoring(this, "monitoring", ctx, { retention: platform.metricsRetention ?? (ctx.production ? "30d" : "7d") });
+    const monitoring = on("monitoring") ? new Monitoring(this, "monitoring", ctx, { retention: platform.metricsRetention ?? (ctx.production ? "30d" : "7d") }) : undefined;
     if (on("logging")) new Logging(this, "logging", ctx);
     if (on("tracing")) new Tracing(this, "tracing", ctx);
     if (on("vault")) new Vault(this, "vault", ctx);
@@ -48,7 +48,7 @@ export class AddonCatalogue extends Construct {
     if (on("autoscaling")) new Autoscaling(this, "autoscaling", ctx);
     if (on("network-policies")) new ApplicationNamespaces(this, "application-namespaces", ctx, { namespaces: platform.applicationNamespaces });
     // RabbitMQ where config turns it on for this (non-AWS) cloud; AWS runs Amazon MQ (stacks/aws/messaging.ts).
-    inClusterRabbitMq(this, ctx, { certManager: this.node.tryFindChild("cert-manager") as CertManager | undefined, monitoring: on("monitoring") });
+    inClusterRabbitMq(this, ctx, { certManager: this.node.tryFindChild("cert-manager") as CertManager | undefined, monitoring });
     if (on("rbac")) new PlatformRbac(this, "rbac", ctx, { ...platform.rbac, applicationNamespaces: platform.applicationNamespaces });
   }
 }

@@ -18,6 +18,7 @@ import { messagingOn, rabbitReplicas, type RabbitVhost } from "../../modules/con
 import type { CertManager } from "./cert-manager";
 import { CHARTS } from "./charts";
 import { ManifestBundle } from "./manifest-bundle";
+import type { Monitoring } from "./observability";
 import { platformNamespace } from "./namespace";
 import { PinnedChart } from "./pinned-chart";
 import type { PlatformContext } from "./platform-context";
@@ -49,8 +50,11 @@ export interface RabbitMqClusterProps {
   readonly vhosts: readonly RabbitVhost[];
   /** cert-manager's release: TLS certificates need its CRDs and controller. */
   readonly certManager: Release;
-  /** Render a ServiceMonitor (the monitoring add-on's CRD must exist). @default true */
-  readonly serviceMonitor?: boolean;
+  /**
+   * The monitoring add-on's release (kube-prometheus-stack): when given, a ServiceMonitor is rendered
+   * and installed after it, since that release brings the ServiceMonitor CRD. @default no ServiceMonitor
+   */
+  readonly monitoring?: Release;
 }
 
 export class RabbitMqCluster extends Construct {
@@ -167,7 +171,7 @@ export class RabbitMqCluster extends Construct {
         spec: { maxUnavailable: 1, selector: { matchLabels: pods } },
       },
     ];
-    if (props.serviceMonitor ?? true) {
+    if (props.monitoring) {
       manifests.push({
         apiVersion: "monitoring.coreos.com/v1",
         kind: "ServiceMonitor",
@@ -201,7 +205,8 @@ export class RabbitMqCluster extends Construct {
       releaseName: "rabbitmq-cluster",
       namespace: RABBITMQ_NAMESPACE,
       provider: ctx.helm,
-      dependsOn: [this.operator],
+      // The operator brings the rabbitmq.com CRDs; the monitoring release the ServiceMonitor CRD.
+      dependsOn: props.monitoring ? [this.operator, props.monitoring] : [this.operator],
       // Fresh copies: YAML would render objects shared between manifests as anchors and aliases.
       manifests: manifests.map((manifest) => JSON.parse(JSON.stringify(manifest)) as Record<string, unknown>),
     }).release;
@@ -212,7 +217,7 @@ export class RabbitMqCluster extends Construct {
  * The catalogue's registration: a RabbitmqCluster on this cluster when `messaging.<cloud>.rabbitmq`
  * is on (never on AWS, which runs Amazon MQ). Needs cert-manager for the TLS certificates.
  */
-export function inClusterRabbitMq(scope: Construct, ctx: PlatformContext, addons: { readonly certManager?: CertManager; readonly monitoring: boolean }): RabbitMqCluster | undefined {
+export function inClusterRabbitMq(scope: Construct, ctx: PlatformContext, addons: { readonly certManager?: CertManager; readonly monitoring?: Monitoring }): RabbitMqCluster | undefined {
   if (ctx.cloud === "aws" || !messagingOn(ctx.env, ctx.cloud, "rabbitmq")) return undefined;
   if (!addons.certManager) {
     throw new Error(`${ctx.env.name}: RabbitMQ on ${ctx.cloud} needs the cert-manager add-on for its TLS certificates (or set messaging.${ctx.cloud}.rabbitmq.enabled: false)`);
@@ -223,6 +228,6 @@ export function inClusterRabbitMq(scope: Construct, ctx: PlatformContext, addons
     storageGi: r.storageGi,
     vhosts: ctx.env.messaging.rabbitmq.vhosts,
     certManager: addons.certManager.release,
-    serviceMonitor: addons.monitoring,
+    monitoring: addons.monitoring?.release,
   });
 }
