@@ -33,6 +33,9 @@ export const RABBITMQ_IMAGES = {
   rabbitmq: { registry: "docker.io", repository: "library/rabbitmq", tag: "3.13.7-management" },
 } as const;
 
+/** The node label the cluster stacks put on every pool (`spot` or `standard`; see gke-cluster.ts, eks-cluster.ts). */
+const CAPACITY_LABEL = "addtocloud.tech/capacity";
+
 /** How an application in the cluster reaches the broker: service host, and where the operator keeps the default user. */
 export const IN_CLUSTER_RABBITMQ = {
   host: `${RABBITMQ_CLUSTER}.${RABBITMQ_NAMESPACE}.svc.cluster.local`,
@@ -150,6 +153,13 @@ export class RabbitMqCluster extends Construct {
           // Server TLS only (no `caSecretName`: that would ask clients for certificates too).
           tls: { secretName: "rabbitmq-tls", disableNonTLSListeners: true },
           affinity: {
+            // A broker node keeps queue replicas on its volume: never on spot capacity, which the
+            // cloud reclaims at will (GKE's spot pools carry this label; nodes without it qualify).
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: CAPACITY_LABEL, operator: "NotIn", values: ["spot"] }] }],
+              },
+            },
             podAntiAffinity: {
               // Never two nodes on one host; across zones where the cloud has them (DigitalOcean
               // regions have none, so zones are preferred rather than required).
