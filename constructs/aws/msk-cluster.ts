@@ -17,6 +17,8 @@ import { Construct } from "constructs";
 
 /** SASL/IAM over TLS, the only listener clients reach. */
 export const MSK_IAM_PORT = 9098;
+/** MSK (Standard brokers) takes two or three client subnets, in distinct zones. */
+export const MSK_MAX_ZONES = 3;
 /** Open monitoring: the JMX exporter and the node exporter on every broker. */
 export const MSK_EXPORTER_PORTS = { jmx: 11001, node: 11002 } as const;
 
@@ -26,7 +28,7 @@ export interface MskKafkaClusterProps {
   /** e.g. `3.8.x`. */
   readonly kafkaVersion: string;
   readonly instanceType: string;
-  /** One subnet per zone; the broker count is a multiple of their number. */
+  /** One subnet per zone, two or three (MSK refuses more); the broker count is a multiple of their number. */
   readonly subnetIds: string[];
   /** How many zones `subnetIds` spans (a literal: the ids are tokens). */
   readonly zoneCount: number;
@@ -57,7 +59,9 @@ export class MskKafkaCluster extends Construct {
     super(scope, id);
     const perZone = props.brokersPerZone ?? 1;
     if (!Number.isInteger(perZone) || perZone < 1) throw new Error(`MskKafkaCluster '${props.clusterName}': 'brokersPerZone' (${perZone}) must be a positive integer`);
-    if (props.zoneCount < 2) throw new Error(`MskKafkaCluster '${props.clusterName}': 'zoneCount' (${props.zoneCount}) must be at least 2: MSK spreads brokers over two or three zones`);
+    if (props.zoneCount < 2 || props.zoneCount > MSK_MAX_ZONES) {
+      throw new Error(`MskKafkaCluster '${props.clusterName}': 'zoneCount' (${props.zoneCount}) must be 2 or 3: MSK takes two or three client subnets, one per zone`);
+    }
     this.brokerCount = props.zoneCount * perZone;
     const replication = Math.min(3, this.brokerCount);
     const lifecycle = props.preventDestroy ? { preventDestroy: true } : undefined;

@@ -50,7 +50,7 @@ export class AddonCatalogue extends Construct {
     // `monitoring` holds the hub's Loki and Jaeger too, so it exists on the hub whenever any of them is on.
     const needsHubNamespace = on("monitoring") || (ctx.hub.isHub && (on("logging") || on("tracing")));
     const hubNamespace = needsHubNamespace ? meshNamespace(this, ctx, MONITORING_NAMESPACE) : undefined;
-    if (on("monitoring")) new Monitoring(this, "monitoring", ctx, { retention: platform.metricsRetention ?? (ctx.production ? "30d" : "7d"), namespace: hubNamespace! });
+    const monitoring = on("monitoring") ? new Monitoring(this, "monitoring", ctx, { retention: platform.metricsRetention ?? (ctx.production ? "30d" : "7d"), namespace: hubNamespace! }) : undefined;
     if (on("logging")) new Logging(this, "logging", ctx, { hubNamespace });
     if (on("tracing")) new Tracing(this, "tracing", ctx, { hubNamespace });
     if (on("vault")) new Vault(this, "vault", ctx);
@@ -67,7 +67,7 @@ export class AddonCatalogue extends Construct {
       });
     }
     // RabbitMQ where config turns it on for this (non-AWS) cloud; AWS runs Amazon MQ (stacks/aws/messaging.ts).
-    inClusterRabbitMq(this, ctx, { certManager: this.node.tryFindChild("cert-manager") as CertManager | undefined, monitoring: on("monitoring") });
+    inClusterRabbitMq(this, ctx, { certManager: this.node.tryFindChild("cert-manager") as CertManager | undefined, monitoring });
     if (on("rbac")) new PlatformRbac(this, "rbac", ctx, { ...platform.rbac, applicationNamespaces: platform.applicationNamespaces });
   }
 }

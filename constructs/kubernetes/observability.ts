@@ -5,6 +5,7 @@
  * Grafana, Alertmanager, Loki and Jaeger and accepts Prometheus remote write. Cross-cluster traffic
  * stays inside the mesh (mTLS through the east-west gateways).
  */
+import type { Release } from "@cdktf/provider-helm/lib/release";
 import { Construct } from "constructs";
 import { CHARTS } from "./charts";
 import { ManifestBundle } from "./manifest-bundle";
@@ -57,6 +58,9 @@ export interface MonitoringProps {
 
 /** kube-prometheus-stack on every cluster; Grafana, Alertmanager and the remote-write receiver on the hub. */
 export class Monitoring extends Construct {
+  /** kube-prometheus-stack's release: what installs the ServiceMonitor/PodMonitor CRDs add-ons render. */
+  readonly release: Release;
+
   constructor(scope: Construct, id: string, ctx: PlatformContext, props: MonitoringProps) {
     super(scope, id);
     const hub = ctx.hub;
@@ -93,6 +97,7 @@ export class Monitoring extends Construct {
         },
       },
     });
+    this.release = stack.release;
     if (hub.isHub) {
       // Names only the hub has, one per replica, so the mesh routes every cluster's remote write to each.
       new ManifestBundle(this, "hub-service", {

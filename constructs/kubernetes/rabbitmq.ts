@@ -18,6 +18,7 @@ import { messagingOn, rabbitReplicas, type RabbitVhost } from "../../modules/con
 import type { CertManager } from "./cert-manager";
 import { CHARTS } from "./charts";
 import { ManifestBundle } from "./manifest-bundle";
+import type { Monitoring } from "./observability";
 import { platformNamespace } from "./namespace";
 import { PinnedChart } from "./pinned-chart";
 import type { PlatformContext } from "./platform-context";
@@ -31,6 +32,9 @@ export const RABBITMQ_IMAGES = {
   credentialUpdater: { registry: "docker.io", repository: "rabbitmqoperator/default-user-credential-updater", tag: "1.0.4" },
   rabbitmq: { registry: "docker.io", repository: "library/rabbitmq", tag: "3.13.7-management" },
 } as const;
+
+/** The node label the cluster stacks put on every pool (`spot` or `standard`; see gke-cluster.ts, eks-cluster.ts). */
+const CAPACITY_LABEL = "addtocloud.tech/capacity";
 
 /** How an application in the cluster reaches the broker: service host, and where the operator keeps the default user. */
 export const IN_CLUSTER_RABBITMQ = {
@@ -49,8 +53,11 @@ export interface RabbitMqClusterProps {
   readonly vhosts: readonly RabbitVhost[];
   /** cert-manager's release: TLS certificates need its CRDs and controller. */
   readonly certManager: Release;
-  /** Render a ServiceMonitor (the monitoring add-on's CRD must exist). @default true */
-  readonly serviceMonitor?: boolean;
+  /**
+   * The monitoring add-on's release (kube-prometheus-stack): when given, a ServiceMonitor is rendered
+   * and installed after it, since that release brings the ServiceMonitor CRD. @default no ServiceMonitor
+   */
+  readonly monitoring?: Release;
 }
 
 export class RabbitMqCluster extends Construct {
@@ -146,6 +153,13 @@ export class RabbitMqCluster extends Construct {
           // Server TLS only (no `caSecretName`: that would ask clients for certificates too).
           tls: { secretName: "rabbitmq-tls", disableNonTLSListeners: true },
           affinity: {
+            // A broker node keeps queue replicas on its volume: never on spot capacity, which the
+            // cloud reclaims at will (GKE's spot pools carry this label; nodes without it qualify).
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: CAPACITY_LABEL, operator: "NotIn", values: ["spot"] }] }],
+              },
+            },
             podAntiAffinity: {
               // Never two nodes on one host; across zones where the cloud has them (DigitalOcean
               // regions have none, so zones are preferred rather than required).
@@ -167,7 +181,7 @@ export class RabbitMqCluster extends Construct {
         spec: { maxUnavailable: 1, selector: { matchLabels: pods } },
       },
     ];
-    if (props.serviceMonitor ?? true) {
+    if (props.monitoring) {
       manifests.push({
         apiVersion: "monitoring.coreos.com/v1",
         kind: "ServiceMonitor",
@@ -201,7 +215,8 @@ export class RabbitMqCluster extends Construct {
       releaseName: "rabbitmq-cluster",
       namespace: RABBITMQ_NAMESPACE,
       provider: ctx.helm,
-      dependsOn: [this.operator],
+      // The operator brings the rabbitmq.com CRDs; the monitoring release the ServiceMonitor CRD.
+      dependsOn: props.monitoring ? [this.operator, props.monitoring] : [this.operator],
       // Fresh copies: YAML would render objects shared between manifests as anchors and aliases.
       manifests: manifests.map((manifest) => JSON.parse(JSON.stringify(manifest)) as Record<string, unknown>),
     }).release;
@@ -212,7 +227,7 @@ export class RabbitMqCluster extends Construct {
  * The catalogue's registration: a RabbitmqCluster on this cluster when `messaging.<cloud>.rabbitmq`
  * is on (never on AWS, which runs Amazon MQ). Needs cert-manager for the TLS certificates.
  */
-export function inClusterRabbitMq(scope: Construct, ctx: PlatformContext, addons: { readonly certManager?: CertManager; readonly monitoring: boolean }): RabbitMqCluster | undefined {
+export function inClusterRabbitMq(scope: Construct, ctx: PlatformContext, addons: { readonly certManager?: CertManager; readonly monitoring?: Monitoring }): RabbitMqCluster | undefined {
   if (ctx.cloud === "aws" || !messagingOn(ctx.env, ctx.cloud, "rabbitmq")) return undefined;
   if (!addons.certManager) {
     throw new Error(`${ctx.env.name}: RabbitMQ on ${ctx.cloud} needs the cert-manager add-on for its TLS certificates (or set messaging.${ctx.cloud}.rabbitmq.enabled: false)`);
@@ -223,6 +238,6 @@ export function inClusterRabbitMq(scope: Construct, ctx: PlatformContext, addons
     storageGi: r.storageGi,
     vhosts: ctx.env.messaging.rabbitmq.vhosts,
     certManager: addons.certManager.release,
-    serviceMonitor: addons.monitoring,
+    monitoring: addons.monitoring?.release,
   });
 }

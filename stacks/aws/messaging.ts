@@ -4,9 +4,10 @@
  * deploy and change independently (docs/messaging.md).
  */
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { CustomerManagedKey } from "../../constructs/aws/kms-key";
-import { MSK_IAM_PORT, MskKafkaCluster } from "../../constructs/aws/msk-cluster";
+import { MSK_IAM_PORT, MSK_MAX_ZONES, MskKafkaCluster } from "../../constructs/aws/msk-cluster";
 import { awsProvider } from "../../constructs/aws/provider";
 import { AMQPS_PORT, RabbitMqBroker } from "../../constructs/aws/rabbitmq-broker";
 import { AwsConfig, awsAvailabilityZoneIds } from "../../modules/config/clouds/aws";
@@ -35,13 +36,15 @@ export function buildAwsMessaging(scope: Construct, env: EnvironmentConfig, aws:
     preventDestroy: production,
   });
 
+  const zones = awsAvailabilityZoneIds(aws).length;
   const kafka = kafkaOn
     ? new MskKafkaCluster(stack, "kafka", {
         clusterName: resourceName(env, ["kafka"], 64),
         kafkaVersion: m.kafka.kafkaVersion,
         instanceType: m.kafka.instanceType ?? (production ? "kafka.m5.large" : "kafka.t3.small"),
-        subnetIds: network.private_subnet_ids,
-        zoneCount: awsAvailabilityZoneIds(aws).length,
+        // MSK takes two or three client subnets: a network over more zones gives it its first three.
+        subnetIds: zones > MSK_MAX_ZONES ? Token.asList(Fn.slice(network.private_subnet_ids, 0, MSK_MAX_ZONES)) : network.private_subnet_ids,
+        zoneCount: Math.min(zones, MSK_MAX_ZONES),
         brokersPerZone: m.kafka.brokersPerZone,
         vpcId: network.vpc_id,
         clientSecurityGroupId: cluster.node_security_group_id,
