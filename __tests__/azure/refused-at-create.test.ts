@@ -3,7 +3,8 @@
  * checked by kind over every stack of every shipped environment (synthesis, `terraform validate`
  * and checkov see none of it): AKS arguments azurerm refuses together, Key Vault keys and secrets
  * Terraform cannot reach, customer-managed keys used before their grant, caches over more zones
- * than nodes, and a nodes NSG that drops the overlay's pod traffic.
+ * than nodes, a nodes NSG that drops the overlay's pod traffic, and azurerm's storage data-plane
+ * polling of accounts closed to the public network.
  */
 import { TerraformStack, Testing } from "cdktf";
 import { Netmask } from "netmask";
@@ -64,6 +65,26 @@ test("every Key Vault key and secret has a path for Terraform: ordered after the
   }
   expect(checked.length).toBeGreaterThan(0);
   expect(unreachable).toEqual([]);
+});
+
+// azurerm 4.x with data_plane_available (its default) polls a new account's blob and queue
+// endpoints and reads its queue properties on every refresh; a private account answers from its
+// public queue endpoint with 403, which fails the create (provider issue 32474).
+test("every stack with a storage account closed to the public network keeps azurerm off the storage data plane", () => {
+  const checked: string[] = [];
+  const refused: string[] = [];
+  for (const { id, json } of matrix) {
+    const closed = resources(json, "azurerm_storage_account").filter(([, account]) => account.public_network_access_enabled === false);
+    if (closed.length === 0) continue;
+    checked.push(id);
+    const storageFeatures = ((json.provider as any)?.azurerm ?? []).flatMap((p: any) => p.features ?? []).flatMap((f: any) => f.storage ?? []);
+    if (!storageFeatures.some((storage: any) => storage.data_plane_available === false)) refused.push(id);
+    for (const [name, account] of closed) {
+      if (account.queue_properties || account.static_website) refused.push(`${id}/${name}: queue_properties or static_website needs the data plane`);
+    }
+  }
+  expect(checked.length).toBeGreaterThan(0);
+  expect(refused).toEqual([]);
 });
 
 test("a Key Vault with public access off and no private endpoint is refused", () => {
