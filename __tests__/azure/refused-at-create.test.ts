@@ -3,15 +3,17 @@
  * checked by kind over every stack of every shipped environment (synthesis, `terraform validate`
  * and checkov see none of it): AKS arguments azurerm refuses together, Key Vault keys and secrets
  * Terraform cannot reach, customer-managed keys used before their grant, caches over more zones
- * than nodes, and a nodes NSG that drops the overlay's pod traffic.
+ * than nodes, a nodes NSG that drops the overlay's pod traffic, and azurerm's storage data-plane
+ * polling of accounts closed to the public network.
  */
 import { TerraformStack, Testing } from "cdktf";
 import { Netmask } from "netmask";
 import { SecureKeyVault } from "../../constructs/azure/key-vault";
 import { SecureRedisCache } from "../../constructs/azure/redis-cache";
+import { storageIpRules } from "../../constructs/azure/storage-account";
 import { ConfigError, loadEnvironments } from "../../modules/config/load";
 import { environments as shippedInputs } from "../../config";
-import { TerraformJson, buildStacks, shippedEnvironments, synthJson } from "../support/synth";
+import { TerraformJson, buildStacks, shippedEnvironment, shippedEnvironments, synthJson } from "../support/synth";
 
 const envs = shippedEnvironments();
 const matrix = [...buildStacks(envs).stacks.values()].map((stack) => ({ id: stack.node.id, stack, json: synthJson(stack) }));
@@ -64,6 +66,26 @@ test("every Key Vault key and secret has a path for Terraform: ordered after the
   }
   expect(checked.length).toBeGreaterThan(0);
   expect(unreachable).toEqual([]);
+});
+
+// azurerm 4.x with data_plane_available (its default) polls a new account's blob and queue
+// endpoints and reads its queue properties on every refresh; a private account answers from its
+// public queue endpoint with 403, which fails the create (provider issue 32474).
+test("every stack with a storage account closed to the public network keeps azurerm off the storage data plane", () => {
+  const checked: string[] = [];
+  const refused: string[] = [];
+  for (const { id, json } of matrix) {
+    const closed = resources(json, "azurerm_storage_account").filter(([, account]) => account.public_network_access_enabled === false);
+    if (closed.length === 0) continue;
+    checked.push(id);
+    const storageFeatures = ((json.provider as any)?.azurerm ?? []).flatMap((p: any) => p.features ?? []).flatMap((f: any) => f.storage ?? []);
+    if (!storageFeatures.some((storage: any) => storage.data_plane_available === false)) refused.push(id);
+    for (const [name, account] of closed) {
+      if (account.queue_properties || account.static_website) refused.push(`${id}/${name}: queue_properties or static_website needs the data plane`);
+    }
+  }
+  expect(checked.length).toBeGreaterThan(0);
+  expect(refused).toEqual([]);
 });
 
 test("a Key Vault with public access off and no private endpoint is refused", () => {
@@ -167,6 +189,43 @@ test("every AKS nodes NSG admits the overlay's pod-to-pod traffic, cluster DNS o
   expect(dropped).toEqual([]);
 });
 
+// Azure Storage refuses /31 and /32 prefixes in IP rules (single addresses instead), and Storage
+// and Key Vault refuse private (RFC 1918) ranges. The shipped configs list no networks, so the
+// matrix adds production with an allowlist of each shape and the Key Vaults on it.
+test("no storage account or Key Vault firewall lists what Azure refuses in an IP rule", () => {
+  const allowlisted = shippedEnvironment("production", (input: any) => {
+    input.clouds.azure.keyVaultAccess = "allowlist";
+    input.clouds.azure.deployAllowlist = ["203.0.113.7/32", "198.51.100.0/31", "192.0.2.0/24"];
+  });
+  const stacks = [...matrix, ...[...buildStacks([allowlisted]).stacks.values()].map((stack) => ({ id: `allowlisted ${stack.node.id}`, stack, json: synthJson(stack) }))];
+  const privateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((range) => new Netmask(range));
+  const checked: string[] = [];
+  const refused: string[] = [];
+  for (const { id, json } of stacks) {
+    for (const [type, rulesOf] of [
+      ["azurerm_storage_account", (r: any) => r.network_rules?.ip_rules],
+      ["azurerm_key_vault", (r: any) => r.network_acls?.ip_rules],
+    ] as const) {
+      for (const [name, resource] of resources(json, type)) {
+        for (const rule of (rulesOf(resource) ?? []) as string[]) {
+          if (rule.startsWith("${")) continue; // an address another resource gives (the NAT gateway's)
+          checked.push(`${id}/${name}: ${rule}`);
+          if (type === "azurerm_storage_account" && /\/3[12]$/.test(rule)) refused.push(`${id}/${name}: ${rule}`);
+          if (privateRanges.some((range) => range.contains(rule.split("/")[0]))) refused.push(`${id}/${name}: ${rule}`);
+        }
+      }
+    }
+  }
+  // The allowlist reached both firewalls: the state account (as a single address) and the vaults.
+  expect(checked.some((c) => /^allowlisted .*state_account[^:]*: 203\.0\.113\.7$/.test(c))).toBe(true);
+  expect(checked.some((c) => /^allowlisted .*vault[^:]*: 192\.0\.2\.0\/24$/.test(c))).toBe(true);
+  expect(refused).toEqual([]);
+});
+
+test("storage IP rules give /31 and /32 as single addresses", () => {
+  expect(storageIpRules(["203.0.113.7/32", "198.51.100.0/31", "192.0.2.0/24"])).toEqual(["203.0.113.7", "198.51.100.0", "198.51.100.1", "192.0.2.0/24"]);
+});
+
 describe("config refuses what Azure would refuse", () => {
   const production = (mutate: (azure: any) => void) => {
     const input = structuredClone(shippedInputs.find((env) => env.name === "production")!) as any;
@@ -187,6 +246,11 @@ describe("config refuses what Azure would refuse", () => {
       "a Premium cache over more zones than nodes",
       (azure) => (azure.data = { ...azure.data, redis: { replicasPerPrimary: 1, zones: ["1", "2", "3"] } }),
       "production.clouds.azure.data.redis.zones: 3 zones need at least 3 nodes; replicasPerPrimary 1 gives 2 (Azure refuses more zones than nodes)",
+    ],
+    [
+      "a private network in the deploy allowlist",
+      (azure) => (azure.deployAllowlist = ["203.0.113.0/24", "10.20.0.0/16"]),
+      "production.clouds.azure.deployAllowlist.1: 10.20.0.0/16 lies in the private range 10.0.0.0/8; the state account's and Key Vaults' firewalls admit only public networks (a runner on a private network reaches them through the VNet, keyVaultAccess 'private-endpoint')",
     ],
     [
       "Key Vaults on the allowlist with no networks listed",

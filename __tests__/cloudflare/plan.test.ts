@@ -6,7 +6,7 @@
  */
 import { environments as shippedInputs } from "../../config";
 import { MANAGED_RULESETS } from "../../constructs/cloudflare/security-rulesets";
-import { CLOUDFLARE_PLAN_FEATURES, RATE_LIMIT_SECONDS, expressionFields } from "../../modules/config/cloudflare-plans";
+import { CLOUDFLARE_PLANS, CLOUDFLARE_PLAN_FEATURES, RATE_LIMIT_SECONDS, expressionFields } from "../../modules/config/cloudflare-plans";
 import { EnvironmentConfig } from "../../modules/config/environment";
 import { ConfigError, loadEnvironments } from "../../modules/config/load";
 import { buildStacks, shippedEnvironments, synthJson } from "../support/synth";
@@ -50,6 +50,41 @@ test("the shipped environments build edge stacks to check", () => {
 
 test.each(edges.map((edge) => [edge.id, edge] as const))("%s uses only what its zone's plan has", (_id, { env, json }) => {
   expect(outsidePlan(env, json)).toEqual([]);
+});
+
+/** What in a ruleset a Free zone lacks: the paid managed rulesets, or a rate limit beyond Free's. */
+function needsPaidPlan(ruleset: any): boolean {
+  const free = CLOUDFLARE_PLAN_FEATURES.free;
+  const paidManaged: string[] = [MANAGED_RULESETS.cloudflareManaged, MANAGED_RULESETS.owaspCore];
+  return (ruleset.rules ?? []).some(
+    (rule: any) =>
+      (rule.action === "execute" && paidManaged.includes(rule.action_parameters?.id)) ||
+      (rule.ratelimit &&
+        (rule.ratelimit.period > free.maxRateLimitPeriod ||
+          rule.ratelimit.mitigation_timeout > free.maxMitigationTimeout ||
+          expressionFields(rule.expression).some((field) => !free.rateLimitFields!.includes(field)))),
+  );
+}
+
+// Terraform cannot set a zone's plan (read-only on cloudflare_zone in provider v5) and a new zone
+// starts on Free: without a check the first apply meets the API's refusal of the paid rulesets.
+test.each(edges.map((edge) => [edge.id, edge] as const))("%s checks the zone's actual plan before every ruleset the plan gates", (_id, { env, json }) => {
+  const declared = env.cloudflare!.plan;
+  const enough = CLOUDFLARE_PLANS.slice(CLOUDFLARE_PLANS.indexOf(declared)).map((plan) => `"${plan}"`).join(", ");
+  const unchecked = Object.entries(json.resource?.cloudflare_ruleset ?? {})
+    .filter(([, ruleset]) => needsPaidPlan(ruleset))
+    .filter(([, ruleset]: [string, any]) => {
+      const conditions: string[] = (ruleset.lifecycle?.precondition ?? []).map((p: any) => p.condition);
+      return !conditions.some((c) => new RegExp(`^\\$\\{contains\\(\\[${enough}\\], cloudflare_zone\\.[^.]+\\.plan\\.legacy_id\\)\\}$`).test(c));
+    })
+    .map(([name]) => name);
+  expect(unchecked).toEqual([]);
+});
+
+test("the production edge's plan-gated rulesets are the ones checked (the check above has something to check)", () => {
+  const production = edges.find((edge) => edge.id === "production-cloudflare-edge")!;
+  const gated = Object.values(production.json.resource?.cloudflare_ruleset ?? {}).filter(needsPaidPlan).map((r: any) => r.phase);
+  expect(gated.sort()).toEqual(["http_ratelimit", "http_request_firewall_managed"]);
 });
 
 function withCloudflare(name: string, mutate: (cf: any) => void): unknown {

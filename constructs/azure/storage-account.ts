@@ -6,6 +6,7 @@
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { Construct } from "constructs";
+import { Netmask } from "netmask";
 import type { CustomerManagedKey } from "./key-vault";
 
 /** Properties for {@link SecureStorageAccount}. */
@@ -60,7 +61,7 @@ export class SecureStorageAccount extends Construct {
       networkRules: {
         defaultAction: publicAccess && (props.allowedIps ?? []).length === 0 ? "Allow" : "Deny",
         bypass: ["AzureServices"],
-        ipRules: publicAccess ? [...(props.allowedIps ?? [])] : [],
+        ipRules: publicAccess ? storageIpRules(props.allowedIps ?? []) : [],
       },
       blobProperties: {
         versioningEnabled: true,
@@ -83,4 +84,17 @@ export class SecureStorageAccount extends Construct {
       containerAccessType: "private",
     });
   }
+}
+
+/**
+ * IP rules as Azure Storage takes them: it refuses /31 and /32 prefixes ("configure these ranges
+ * using individual IP address rules"), so those become their addresses.
+ */
+export function storageIpRules(cidrs: readonly string[]): string[] {
+  return cidrs.flatMap((cidr) => {
+    const block = new Netmask(cidr);
+    if (block.bitmask === 32) return [block.base];
+    if (block.bitmask === 31) return [block.first, block.last];
+    return [cidr];
+  });
 }

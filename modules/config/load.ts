@@ -90,6 +90,16 @@ function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
       message: "keyVaultAccess 'allowlist' needs the public networks Terraform runs from; the list is empty (add them, or deploy from inside the VNet with keyVaultAccess 'private-endpoint')",
     });
   }
+  // Key Vault and Storage firewalls take only public addresses (RFC 1918 ranges are refused).
+  for (const [index, cidr] of (azure?.deployAllowlist ?? []).entries()) {
+    const privateRange = RFC1918.find((range) => new Netmask(range).contains(cidr.split("/")[0]));
+    if (privateRange) {
+      problems.push({
+        path: `${env.name}.clouds.azure.deployAllowlist.${index}`,
+        message: `${cidr} lies in the private range ${privateRange}; the state account's and Key Vaults' firewalls admit only public networks (a runner on a private network reaches them through the VNet, keyVaultAccess 'private-endpoint')`,
+      });
+    }
+  }
   const redis = azure?.data.redis;
   if (redis && redis.enabled && redis.zones.length > redis.replicasPerPrimary + 1) {
     problems.push({
@@ -151,6 +161,8 @@ export interface LoadOptions {
    */
   readonly today?: Date;
 }
+/** Private ranges (RFC 1918) that Azure's service firewalls refuse in IP rules. */
+const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
 
 /** Edge features the environment's Cloudflare plan does not have. */
 function edgePlanProblems(env: EnvironmentConfig): ConfigProblem[] {

@@ -33,11 +33,15 @@ export function buildEdgeStack(scope: Construct, env: EnvironmentConfig, platfor
   new CloudflareProvider(stack, "cloudflare", {});
 
   let zoneId: string;
+  // The zone's actual plan, which the plan-gated rulesets check against cf.plan (owned zone only).
+  let zonePlanId = "";
   if (cf.parentZone) {
     zoneId = new DataCloudflareZone(stack, "parent-zone", { filter: { name: cf.parentZone, account: { id: cf.accountId } } }).zoneId;
     new SubdomainCertificate(stack, "certificate", { zoneId, zoneName: cf.parentZone, domain: env.domain });
   } else {
-    zoneId = new ZoneBaseline(stack, "zone", { accountId: cf.accountId, domain: env.domain, preventDestroy: stack.production }).zone.id;
+    const zone = new ZoneBaseline(stack, "zone", { accountId: cf.accountId, domain: env.domain, preventDestroy: stack.production }).zone;
+    zoneId = zone.id;
+    zonePlanId = zone.plan.legacyId;
   }
 
   const site = new PagesSite(stack, "site", {
@@ -87,6 +91,7 @@ export function buildEdgeStack(scope: Construct, env: EnvironmentConfig, platfor
           }
         : undefined,
       ddosSensitivity: cf.ddosSensitivity,
+      zonePlan: { declared: cf.plan, actual: zonePlanId },
     });
   }
 
