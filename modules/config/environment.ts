@@ -5,6 +5,7 @@ import { z } from "zod";
 import { AwsConfig } from "./clouds/aws";
 import { AzureConfig } from "./clouds/azure";
 import { CloudflareConfig } from "./clouds/cloudflare";
+import { DeliveryConfig } from "./clouds/delivery";
 import { DigitalOceanConfig } from "./clouds/digitalocean";
 import { GcpConfig } from "./clouds/gcp";
 import { PlatformConfig } from "./clouds/platform";
@@ -39,6 +40,8 @@ export const EnvironmentConfig = z
       .strict(),
     cloudflare: CloudflareConfig.optional(),
     platform: PlatformConfig.prefault({}),
+    /** The pipeline that plans and applies the stacks, and the keyless identities it assumes. */
+    delivery: DeliveryConfig.prefault({}),
   })
   .strict();
 

@@ -22,6 +22,8 @@ import { AzureClusterContract, AzureNetworkContract, BootstrapContract, DataCont
 import { LayerStack } from "../../modules/layer-stack";
 import { compactName, resourceName } from "../../modules/naming";
 import type { CloudStacks } from "../types";
+import { GithubIdentities } from "../../constructs/azure/github-identities";
+import { applyEnvironment, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
 
 /** Ports of the Azure data services (TLS on each). */
 export const AZURE_PORTS = { postgres: 5432, mongodb: 10255, redis: 6380 } as const;
@@ -70,6 +72,21 @@ function buildBootstrap(scope: Construct, env: EnvironmentConfig, azure: AzureCo
     preventDestroy: true,
   });
   stack.publish(BootstrapContract, { state_bucket: state.account.name, state_encryption_key: "" });
+  if (pipelineIdentitiesEnabled(env)) {
+    const github = new GithubIdentities(stack, "github-actions", {
+      subscriptionId: azure.subscriptionId,
+      resourceGroupName: group.name,
+      location: azure.location,
+      repository: env.delivery.github.repository,
+      applyEnvironment: applyEnvironment(env),
+      namePrefix: resourceName(env, ["github"]),
+      stateContainerId: state.container.resourceManagerId,
+    });
+    publishPipelineIdentities(stack, {
+      github_plan_client_id: { value: github.plan.clientId, description: "Client id pull-request jobs log in with to plan (repository variable AZURE_PLAN_CLIENT_ID_<ENV>)" },
+      github_apply_client_id: { value: github.apply.clientId, description: "Client id the protected environment's jobs log in with to apply (repository variable AZURE_APPLY_CLIENT_ID_<ENV>)" },
+    });
+  }
   return stack;
 }
 
