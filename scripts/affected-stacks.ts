@@ -5,6 +5,7 @@
 //   npx tsx scripts/affected-stacks.ts --base origin/main             # table for people (head = working tree)
 //   npx tsx scripts/affected-stacks.ts --base HEAD~1 --head HEAD --json affected.json
 //   npx tsx scripts/affected-stacks.ts --base-out a/cdktf.out --head-out b/cdktf.out   # compare two syntheses
+//   npx tsx scripts/affected-stacks.ts --all --json all.json           # every stack (manual dispatch)
 //   add --github-output to write `matrix` and `count` for a workflow job
 //
 // Comparing synthesized Terraform rather than changed file paths is what makes a change to a
@@ -288,14 +289,29 @@ export function affectedStacks(baseOut: string, headOut: string, environments: r
 export function affectedTable(result: AffectedResult): string {
   if (result.stacks.length === 0 && result.removed.length === 0) return "No stack is affected.\n";
   const rows = ["| stack | runner | why |", "|---|---|---|"];
-  for (const s of result.stacks) rows.push(`| \`${s.stack}\` | ${s.runner} | ${s.reasons.join("; ")} |`);
+  for (const s of result.stacks) {
+    const runner = isManualStack(s.stack) ? "by hand (local state)" : s.runner;
+    rows.push(`| \`${s.stack}\` | ${runner} | ${s.reasons.join("; ")} |`);
+  }
   for (const id of result.removed) rows.push(`| \`${id}\` | - | removed: destroy it by hand (\`cdktf destroy\` at the base revision) |`);
   return `${rows.join("\n")}\n`;
 }
 
-/** The JSON the workflows' matrices take: `{ include: [...] }`. */
+/**
+ * Bootstrap stacks keep local state (they create the remote store), so no pipeline run can plan or
+ * apply them: they are listed for people and left out of the matrix.
+ */
+export function isManualStack(id: string): boolean {
+  return parseStackId(id).layer === "bootstrap";
+}
+
+/** The JSON the workflows' matrices take: `{ include: [...] }`, plus the stacks left to people. */
 export function matrixJson(result: AffectedResult): string {
-  return JSON.stringify({ include: result.stacks, removed: result.removed });
+  return JSON.stringify({
+    include: result.stacks.filter((s) => !isManualStack(s.stack)),
+    manual: result.stacks.filter((s) => isManualStack(s.stack)).map((s) => s.stack),
+    removed: result.removed,
+  });
 }
 
 /** Synthesizes `revision` (or the working tree when undefined) with its own cdktf app command into `outdir`. */
@@ -331,7 +347,10 @@ function main(argv: string[]): void {
   let headOut = value("--head-out");
   const scratch = !baseOut || !headOut ? mkdtempSync(path.join(tmpdir(), "affected-out-")) : undefined;
   try {
-    if (!baseOut) {
+    if (argv.includes("--all")) {
+      // Every stack: a manual dispatch re-converges a whole environment. An empty base lists them all.
+      baseOut = path.join(scratch ?? tmpdir(), "nothing");
+    } else if (!baseOut) {
       const base = value("--base");
       if (!base) throw new Error("give --base <revision> (or --base-out <synthesized dir>)");
       baseOut = path.join(scratch as string, "base");
@@ -347,7 +366,8 @@ function main(argv: string[]): void {
     if (argv.includes("--github-output")) {
       const out = process.env.GITHUB_OUTPUT;
       if (!out) throw new Error("--github-output needs GITHUB_OUTPUT (it runs inside GitHub Actions)");
-      appendFileSync(out, `matrix=${matrixJson(result)}\ncount=${result.stacks.length}\n`);
+      const matrix = matrixJson(result);
+      appendFileSync(out, `matrix=${matrix}\ncount=${(JSON.parse(matrix) as { include: unknown[] }).include.length}\n`);
     }
     process.stdout.write(affectedTable(result));
   } finally {
