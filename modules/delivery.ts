@@ -4,6 +4,7 @@
  */
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { EnvironmentConfig } from "./config/environment";
+import { resourceName } from "./naming";
 
 /** GitHub's OIDC token issuer. */
 export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
@@ -21,6 +22,16 @@ export function environmentSubject(repository: string, environment: string): str
 /** The GitHub environment that applies `env`'s stacks. */
 export function applyEnvironment(env: EnvironmentConfig): string {
   return env.delivery.github.environment ?? env.name;
+}
+
+/**
+ * Name of a pipeline identity: AWS roles `<project>-<env>-github-<kind>`, GCP pool `github-<env>`
+ * and service accounts `github-<env>-<kind>` (ids of at most 30 characters; environment names have
+ * at most 16). Derived here once, so the workflows' matrix knows them before the bootstrap runs.
+ */
+export function githubIdentityName(env: Pick<EnvironmentConfig, "name" | "project">, cloud: "aws" | "gcp" | "azure", kind: "plan" | "apply" | "pool"): string {
+  if (cloud === "gcp") return kind === "pool" ? `github-${env.name}` : `github-${env.name}-${kind}`;
+  return resourceName(env, ["github", kind]);
 }
 
 /** True when the bootstrap stacks of `env` create the pipeline's identities. */

@@ -19,6 +19,7 @@ import { isDeepStrictEqual } from "node:util";
 import { environments as shippedInputs } from "../config";
 import { EnvironmentConfig } from "../modules/config/environment";
 import { loadEnvironments } from "../modules/config/load";
+import { applyEnvironment, githubIdentityName } from "../modules/delivery";
 import { Manifest } from "./waves";
 
 /** Synthesized Terraform JSON of one stack. */
@@ -52,6 +53,16 @@ export interface AffectedStack extends Identities {
   readonly vars_suffix: string;
   /** The GitHub environment whose reviewers guard this stack's applies. */
   readonly github_environment: string;
+  /** Region for the AWS credentials (empty when the environment has no AWS). */
+  readonly aws_region: string;
+  /** The roles the bootstrap stack creates (names are derived, so they are known before it runs). */
+  readonly aws_plan_role: string;
+  readonly aws_apply_role: string;
+  /** The service accounts the GCP bootstrap stack creates. */
+  readonly gcp_plan_service_account: string;
+  readonly gcp_apply_service_account: string;
+  readonly azure_tenant_id: string;
+  readonly azure_subscription_id: string;
 }
 
 export interface AffectedResult {
@@ -236,6 +247,22 @@ export function privateRunner(env: EnvironmentConfig, cloud: string): string {
   return `${env.delivery.github.runnerPrefix}-${env.name}-${cloud}`;
 }
 
+/** The identities of `env` a job passes to the cloud login actions; empty where the cloud is not enabled. */
+export function pipelineIdentities(env: EnvironmentConfig): Pick<AffectedStack, "aws_region" | "aws_plan_role" | "aws_apply_role" | "gcp_plan_service_account" | "gcp_apply_service_account" | "azure_tenant_id" | "azure_subscription_id"> {
+  const { aws, gcp, azure } = env.clouds;
+  const role = (kind: "plan" | "apply") => (aws ? `arn:aws:iam::${aws.accountId}:role/${githubIdentityName(env, "aws", kind)}` : "");
+  const account = (kind: "plan" | "apply") => (gcp ? `${githubIdentityName(env, "gcp", kind)}@${gcp.projectId}.iam.gserviceaccount.com` : "");
+  return {
+    aws_region: aws?.region ?? "",
+    aws_plan_role: role("plan"),
+    aws_apply_role: role("apply"),
+    gcp_plan_service_account: account("plan"),
+    gcp_apply_service_account: account("apply"),
+    azure_tenant_id: azure?.tenantId ?? "",
+    azure_subscription_id: azure?.subscriptionId ?? "",
+  };
+}
+
 /** Compares two synthesized outputs (directories holding manifest.json). */
 export function affectedStacks(baseOut: string, headOut: string, environments: readonly EnvironmentConfig[]): AffectedResult {
   const base = existsSync(path.join(baseOut, "manifest.json")) ? readStacks(baseOut) : new Map<string, StackJson>();
@@ -277,7 +304,8 @@ export function affectedStacks(baseOut: string, headOut: string, environments: r
         runner: isPrivate ? privateRunner(env, cloud) : HOSTED_RUNNER,
         private: isPrivate,
         vars_suffix: environment.toUpperCase().replace(/-/g, "_"),
-        github_environment: env.delivery.github.environment ?? env.name,
+        github_environment: applyEnvironment(env),
+        ...pipelineIdentities(env),
         ...identitiesOf(id, head.get(id) as StackJson),
       };
     });
@@ -366,8 +394,10 @@ function main(argv: string[]): void {
     if (argv.includes("--github-output")) {
       const out = process.env.GITHUB_OUTPUT;
       if (!out) throw new Error("--github-output needs GITHUB_OUTPUT (it runs inside GitHub Actions)");
-      const matrix = matrixJson(result);
-      appendFileSync(out, `matrix=${matrix}\ncount=${(JSON.parse(matrix) as { include: unknown[] }).include.length}\n`);
+      // `matrix` holds only `include`: any other key would become a matrix dimension.
+      const { include, manual, removed } = JSON.parse(matrixJson(result)) as { include: unknown[]; manual: string[]; removed: string[] };
+      const lines = [`matrix=${JSON.stringify({ include })}`, `count=${include.length}`, `manual=${JSON.stringify(manual)}`, `removed=${JSON.stringify(removed)}`];
+      appendFileSync(out, `${lines.join("\n")}\n`);
     }
     process.stdout.write(affectedTable(result));
   } finally {

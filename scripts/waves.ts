@@ -107,6 +107,7 @@ function main(argv: string[]): void {
       const include = (waves[i] ?? []).map((id) => entries?.find((e) => e.stack === id) ?? { stack: id });
       return `wave_${i}=${JSON.stringify(include)}`;
     });
+    lines.push(`stacks=${JSON.stringify(waves.flat())}`);
     appendFileSync(out, `${lines.join("\n")}\n`);
   }
   process.stdout.write(flag("--json") ? `${JSON.stringify(waves)}\n` : wavesTable(waves));

@@ -19,8 +19,8 @@ export interface GithubActionsRolesProps {
   readonly repository: string;
   /** The GitHub environment (required reviewers, branch rule `main`) whose jobs may apply. */
   readonly applyEnvironment: string;
-  /** `<name>-plan` and `<name>-apply`. */
-  readonly namePrefix: string;
+  readonly planRoleName: string;
+  readonly applyRoleName: string;
   readonly accountId: string;
   /** The state bucket: the plan role reads state and writes only lock files. */
   readonly stateBucketArn: string;
@@ -47,8 +47,8 @@ export class GithubActionsRoles extends Construct {
       props.existingProviderArn ??
       new IamOpenidConnectProvider(this, "provider", { url: GITHUB_OIDC_ISSUER, clientIdList: [GITHUB_OIDC_AUDIENCE] }).arn;
 
-    const planName = `${props.namePrefix}-plan`;
-    const applyName = `${props.namePrefix}-apply`;
+    const planName = props.planRoleName;
+    const applyName = props.applyRoleName;
     this.planRole = new ServiceRole(this, "plan", {
       roleName: planName,
       description: `Plans (cdktf diff) for pull requests of ${props.repository}: read-only, state read and lock`,

@@ -21,8 +21,8 @@ export interface GithubIdentitiesProps {
   readonly repository: string;
   /** The GitHub environment whose jobs may apply. */
   readonly applyEnvironment: string;
-  /** `<namePrefix>-plan` and `<namePrefix>-apply`. */
-  readonly namePrefix: string;
+  readonly planIdentityName: string;
+  readonly applyIdentityName: string;
   /** Resource id of the state storage container: plans read state and take its blob lease (the lock). */
   readonly stateContainerId: string;
 }
@@ -53,7 +53,7 @@ export class GithubIdentities extends Construct {
 
   private identity(kind: "plan" | "apply", props: GithubIdentitiesProps, subject: string, roles: { role: string; scope: string }[]): UserAssignedIdentity {
     const identity = new UserAssignedIdentity(this, kind, {
-      name: `${props.namePrefix}-${kind}`,
+      name: kind === "plan" ? props.planIdentityName : props.applyIdentityName,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
     });

@@ -17,7 +17,7 @@ import { CustomerManagedKey } from "../../constructs/aws/kms-key";
 import { awsProvider } from "../../constructs/aws/provider";
 import { SecureBucket } from "../../constructs/aws/secure-bucket";
 import { GithubActionsRoles } from "../../constructs/aws/github-oidc";
-import { applyEnvironment, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
+import { applyEnvironment, githubIdentityName, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
 import { VpcNetwork } from "../../constructs/aws/vpc-network";
 import type { CloudStacks } from "../types";
 
@@ -67,7 +67,8 @@ function buildBootstrap(scope: Construct, env: EnvironmentConfig, aws: AwsConfig
     const github = new GithubActionsRoles(stack, "github-actions", {
       repository: env.delivery.github.repository,
       applyEnvironment: applyEnvironment(env),
-      namePrefix: resourceName(env, ["github"]),
+      planRoleName: githubIdentityName(env, "aws", "plan"),
+      applyRoleName: githubIdentityName(env, "aws", "apply"),
       accountId: aws.accountId,
       stateBucketArn: bucket.arn,
       stateKeyArn: key.arn,

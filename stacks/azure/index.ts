@@ -23,7 +23,7 @@ import { LayerStack } from "../../modules/layer-stack";
 import { compactName, resourceName } from "../../modules/naming";
 import type { CloudStacks } from "../types";
 import { GithubIdentities } from "../../constructs/azure/github-identities";
-import { applyEnvironment, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
+import { applyEnvironment, githubIdentityName, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
 
 /** Ports of the Azure data services (TLS on each). */
 export const AZURE_PORTS = { postgres: 5432, mongodb: 10255, redis: 6380 } as const;
@@ -79,7 +79,8 @@ function buildBootstrap(scope: Construct, env: EnvironmentConfig, azure: AzureCo
       location: azure.location,
       repository: env.delivery.github.repository,
       applyEnvironment: applyEnvironment(env),
-      namePrefix: resourceName(env, ["github"]),
+      planIdentityName: githubIdentityName(env, "azure", "plan"),
+      applyIdentityName: githubIdentityName(env, "azure", "apply"),
       stateContainerId: state.container.resourceManagerId,
     });
     publishPipelineIdentities(stack, {

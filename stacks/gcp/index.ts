@@ -17,7 +17,7 @@ import type { CloudStacks } from "../types";
 import { buildGcpData } from "./data";
 import { gcpStack } from "./stack";
 import { GithubFederation } from "../../constructs/gcp/github-federation";
-import { applyEnvironment, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
+import { applyEnvironment, githubIdentityName, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
 
 export function buildGcpStacks(scope: Construct, env: EnvironmentConfig): CloudStacks {
   const gcp = env.clouds.gcp;
@@ -61,7 +61,7 @@ function buildBootstrap(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig
       repository: env.delivery.github.repository,
       applyEnvironment: applyEnvironment(env),
       applyBranch: env.delivery.github.branch,
-      poolId: `github-${env.name}`,
+      poolId: githubIdentityName(env, "gcp", "pool"),
       stateBucketName: bucket.name,
     });
     publishPipelineIdentities(stack, {
