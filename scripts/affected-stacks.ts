@@ -354,7 +354,7 @@ export function synthesizeRevision(root: string, revision: string | undefined, o
     // The same lockfile means the same packages: reuse them. Otherwise install the revision's own,
     // so a provider upgrade shows as the Terraform change it is.
     if (sameLock) symlinkSync(path.join(root, "node_modules"), path.join(worktree, "node_modules"), "dir");
-    else execSync("npm install --no-audit --no-fund --no-save", { cwd, stdio: "inherit" });
+    else execSync("npm install --no-audit --no-fund --no-save", { cwd, stdio: ["ignore", 2, 2] }); // progress on stderr: stdout is the table
   }
   try {
     const app = (JSON.parse(readFileSync(path.join(cwd, "cdktf.json"), "utf8")) as { app: string }).app;
