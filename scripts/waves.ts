@@ -4,6 +4,7 @@
 //
 //   npx tsx scripts/waves.ts                                   # table of every stack's wave
 //   npx tsx scripts/waves.ts --environment production          # one environment's stacks
+//   npx tsx scripts/waves.ts --by-environment staging,production   # the README's table
 //   npx tsx scripts/waves.ts --only affected.json --json       # waves of the affected stacks only
 //   npx tsx scripts/waves.ts --only affected.json --github-output --max-waves 6
 import { appendFileSync, readFileSync } from "node:fs";
@@ -84,6 +85,17 @@ export function wavesTable(waves: readonly (readonly string[])[]): string {
   return `${rows.join("\n")}\n`;
 }
 
+/** One column per environment (the table the README shows for the shipped config). */
+export function wavesByEnvironmentTable(manifest: Manifest, environments: readonly string[]): string {
+  const columns = environments.map((environment) => deployWaves(manifest, { environment }));
+  const depth = Math.max(0, ...columns.map((waves) => waves.length));
+  const rows = [`| wave | ${environments.join(" | ")} |`, `|---|${environments.map(() => "---|").join("")}`];
+  for (let i = 0; i < depth; i++) {
+    rows.push(`| ${i + 1} | ${columns.map((waves) => (waves[i] ?? []).map((id) => `\`${id}\``).join(", ")).join(" | ")} |`);
+  }
+  return `${rows.join("\n")}\n`;
+}
+
 function main(argv: string[]): void {
   const flag = (name: string) => argv.includes(name);
   const value = (name: string) => {
@@ -91,6 +103,11 @@ function main(argv: string[]): void {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const manifest = readManifest(value("--outdir") ?? "cdktf.out");
+  const byEnvironment = value("--by-environment");
+  if (byEnvironment) {
+    process.stdout.write(wavesByEnvironmentTable(manifest, byEnvironment.split(",")));
+    return;
+  }
   const onlyFile = value("--only");
   // --only takes the JSON the affected-stacks command writes (matrix entries with a `stack`).
   const entries: { stack: string }[] | undefined = onlyFile ? JSON.parse(readFileSync(onlyFile, "utf8")).include : undefined;

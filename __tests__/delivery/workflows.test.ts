@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { createApp } from "../../modules/app";
 import { buildEnvironment } from "../../stacks/app";
-import { deployWaves, readManifest } from "../../scripts/waves";
+import { deployWaves, readManifest, wavesByEnvironmentTable } from "../../scripts/waves";
 import { shippedEnvironment, shippedEnvironments } from "../support/synth";
 
 const root = path.join(__dirname, "..", "..");
@@ -147,6 +147,10 @@ describe("deploys", () => {
       app.synth();
       const manifest = readManifest(scratch);
       for (const env of envs) expect(deployWaves(manifest, { environment: env.name }).length).toBeLessThanOrEqual(waveJobs.length);
+      // The README shows the shipped config's waves.
+      const readme = readFileSync(path.join(root, "README.md"), "utf8");
+      const shown = /<!-- waves:start -->\n([\s\S]*?)<!-- waves:end -->/.exec(readme)?.[1];
+      expect(shown).toBe(wavesByEnvironmentTable(manifest, shippedEnvironments().map((e) => e.name)));
       expect(deployWaves(manifest, { environment: "nativestate" }).length).toBe(5);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
