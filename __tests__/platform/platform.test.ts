@@ -157,7 +157,7 @@ describe("production values", () => {
 
   test("Argo CD syncs this cloud's overlay of the GitOps repository", () => {
     const app = values(prodGcp, "app-of-apps").applications["production-gcp"];
-    expect(app.source).toEqual({ repoURL: "https://github.com/addtocloud/platform-gitops.git", targetRevision: "main", path: "k8s/overlays/gcp" });
+    expect(app.source).toEqual({ repoURL: "https://github.com/addtocloud/platform.git", targetRevision: "main", path: "k8s/overlays/gcp" });
     expect(app.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
   });
 

@@ -6,7 +6,7 @@
  *
  * Root of trust: istiod signs workload certificates with the intermediate CA in the `cacerts`
  * secret of `istio-system` when it exists. Every cluster gets its own intermediate, signed by one
- * offline root; the secret is created out of band (README, "Mesh root of trust"), so no CA private
+ * offline root; the secret is created out of band (docs/platform.md, "Mesh root of trust"), so no CA private
  * key ever enters Terraform state.
  */
 import { Release } from "@cdktf/provider-helm/lib/release";

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { AwsConfig } from "./clouds/aws";
 import { AzureConfig } from "./clouds/azure";
 import { CloudflareConfig } from "./clouds/cloudflare";
+import { DeliveryConfig } from "./clouds/delivery";
 import { DigitalOceanConfig } from "./clouds/digitalocean";
 import { GcpConfig } from "./clouds/gcp";
 import { MessagingConfig } from "./messaging";
@@ -46,6 +47,8 @@ export const EnvironmentConfig = z
     messaging: MessagingConfig.prefault({}),
     /** Private links between the clouds (HA VPN with BGP). @default every pair of enabled AWS, GCP and Azure */
     interconnect: InterconnectConfig.prefault({}),
+    /** The pipeline that plans and applies the stacks, and the keyless identities it assumes. */
+    delivery: DeliveryConfig.prefault({}),
   })
   .strict();
 

@@ -236,8 +236,45 @@ export function loadEnvironments(inputs: readonly unknown[], options: LoadOption
     if (seen.has(env.name)) problems.push({ path: `${env.name}.name`, message: `environment name '${env.name}' is used twice` });
     seen.add(env.name);
   }
+  problems.push(...deliveryProblems(environments));
   if (problems.length > 0) throw new ConfigError(problems);
   return environments;
+}
+
+/**
+ * Rules across environments for the pipeline's identities: an AWS account holds one OIDC provider for
+ * GitHub, and two environments sharing a GitHub environment would let one's approvals apply the other.
+ */
+function deliveryProblems(environments: readonly EnvironmentConfig[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const providers = new Map<string, string>();
+  const githubEnvironments = new Map<string, string>();
+  const names = new Set<string>();
+  for (const env of environments) {
+    // A repeated environment is already reported by name; comparing it with itself says nothing more.
+    if (names.has(env.name)) continue;
+    names.add(env.name);
+    const github = env.delivery.github;
+    const account = env.clouds.aws?.accountId;
+    if (github.identities && account && !github.awsOidcProviderArn) {
+      const other = providers.get(account);
+      if (other) {
+        problems.push({
+          path: `${env.name}.delivery.github.awsOidcProviderArn`,
+          message: `AWS account ${account} gets its GitHub OIDC provider from ${other}'s bootstrap stack; pass that provider's ARN here`,
+        });
+      } else providers.set(account, env.name);
+    }
+    const key = `${github.repository}:${github.environment ?? env.name}`;
+    const other = githubEnvironments.get(key);
+    if (github.identities && other) {
+      problems.push({
+        path: `${env.name}.delivery.github.environment`,
+        message: `GitHub environment '${github.environment ?? env.name}' of ${github.repository} already applies ${other}; each environment needs its own`,
+      });
+    } else if (github.identities) githubEnvironments.set(key, env.name);
+  }
+  return problems;
 }
 
 /**

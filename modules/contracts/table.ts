@@ -1,4 +1,4 @@
-/** The contract table of the README, generated from the contract definitions. */
+/** The contract table of docs/contracts.md, generated from the contract definitions. */
 import { Contract, Fields } from "./contract";
 import * as layers from "./layers";
 
@@ -52,6 +52,6 @@ const END = "<!-- contract-table:end -->";
 export function replaceContractTable(readme: string): string {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the ${START} / ${END} markers`);
+  if (start < 0 || end < start) throw new Error(`docs/contracts.md lacks the ${START} / ${END} markers`);
   return `${readme.slice(0, start + START.length)}\n${contractTable()}${readme.slice(end)}`;
 }

@@ -17,6 +17,8 @@ import { EksCluster, NodeCapacity, NodeGroupSpec } from "../../constructs/aws/ek
 import { CustomerManagedKey } from "../../constructs/aws/kms-key";
 import { awsProvider } from "../../constructs/aws/provider";
 import { SecureBucket } from "../../constructs/aws/secure-bucket";
+import { GithubActionsRoles } from "../../constructs/aws/github-oidc";
+import { applyEnvironment, githubIdentityName, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
 import { VpcNetwork } from "../../constructs/aws/vpc-network";
 import type { CloudStacks } from "../types";
 import { buildAwsMessaging } from "./messaging";
@@ -64,6 +66,22 @@ function buildBootstrap(scope: Construct, env: EnvironmentConfig, aws: AwsConfig
     preventDestroy: true,
   });
   stack.publish(BootstrapContract, { state_bucket: bucket.name, state_encryption_key: key.arn });
+  if (pipelineIdentitiesEnabled(env)) {
+    const github = new GithubActionsRoles(stack, "github-actions", {
+      repository: env.delivery.github.repository,
+      applyEnvironment: applyEnvironment(env),
+      planRoleName: githubIdentityName(env, "aws", "plan"),
+      applyRoleName: githubIdentityName(env, "aws", "apply"),
+      accountId: aws.accountId,
+      stateBucketArn: bucket.arn,
+      stateKeyArn: key.arn,
+      existingProviderArn: env.delivery.github.awsOidcProviderArn,
+    });
+    publishPipelineIdentities(stack, {
+      github_plan_role_arn: { value: github.planRole.arn, description: "Role pull-request jobs assume to plan (repository variable AWS_PLAN_ROLE_ARN_<ENV>)" },
+      github_apply_role_arn: { value: github.applyRole.arn, description: "Role the protected environment's jobs assume to apply (repository variable AWS_APPLY_ROLE_ARN_<ENV>)" },
+    });
+  }
   return stack;
 }
 

@@ -23,6 +23,8 @@ import { LayerStack } from "../../modules/layer-stack";
 import { compactName, resourceName } from "../../modules/naming";
 import type { CloudStacks } from "../types";
 import { buildAzureMessaging } from "./messaging";
+import { GithubIdentities } from "../../constructs/azure/github-identities";
+import { applyEnvironment, githubIdentityName, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
 
 /** Ports of the Azure data services (TLS on each). */
 export const AZURE_PORTS = { postgres: 5432, mongodb: 10255, redis: 6380 } as const;
@@ -72,6 +74,22 @@ function buildBootstrap(scope: Construct, env: EnvironmentConfig, azure: AzureCo
     preventDestroy: true,
   });
   stack.publish(BootstrapContract, { state_bucket: state.account.name, state_encryption_key: "" });
+  if (pipelineIdentitiesEnabled(env)) {
+    const github = new GithubIdentities(stack, "github-actions", {
+      subscriptionId: azure.subscriptionId,
+      resourceGroupName: group.name,
+      location: azure.location,
+      repository: env.delivery.github.repository,
+      applyEnvironment: applyEnvironment(env),
+      planIdentityName: githubIdentityName(env, "azure", "plan"),
+      applyIdentityName: githubIdentityName(env, "azure", "apply"),
+      stateContainerId: state.container.resourceManagerId,
+    });
+    publishPipelineIdentities(stack, {
+      github_plan_client_id: { value: github.plan.clientId, description: "Client id pull-request jobs log in with to plan (repository variable AZURE_PLAN_CLIENT_ID_<ENV>)" },
+      github_apply_client_id: { value: github.apply.clientId, description: "Client id the protected environment's jobs log in with to apply (repository variable AZURE_APPLY_CLIENT_ID_<ENV>)" },
+    });
+  }
   return stack;
 }
 

@@ -17,6 +17,8 @@ import type { CloudStacks } from "../types";
 import { buildGcpData } from "./data";
 import { buildGcpMessaging } from "./messaging";
 import { gcpStack } from "./stack";
+import { GithubFederation } from "../../constructs/gcp/github-federation";
+import { applyEnvironment, githubIdentityName, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
 
 export function buildGcpStacks(scope: Construct, env: EnvironmentConfig): CloudStacks {
   const gcp = env.clouds.gcp;
@@ -55,6 +57,21 @@ function buildBootstrap(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig
     preventDestroy: true,
   });
   stack.publish(BootstrapContract, { state_bucket: bucket.name, state_encryption_key: key.id });
+  if (pipelineIdentitiesEnabled(env)) {
+    const github = new GithubFederation(stack, "github-actions", {
+      projectId: gcp.projectId,
+      repository: env.delivery.github.repository,
+      applyEnvironment: applyEnvironment(env),
+      applyBranch: env.delivery.github.branch,
+      poolId: githubIdentityName(env, "gcp", "pool"),
+      stateBucketName: bucket.name,
+    });
+    publishPipelineIdentities(stack, {
+      github_workload_identity_provider: { value: github.provider.name, description: "Workload identity provider of GitHub Actions (repository variable GCP_WORKLOAD_IDENTITY_PROVIDER_<ENV>)" },
+      github_plan_service_account: { value: github.planAccount.email, description: "Service account pull-request jobs impersonate to plan (repository variable GCP_PLAN_SERVICE_ACCOUNT_<ENV>)" },
+      github_apply_service_account: { value: github.applyAccount.email, description: "Service account the protected environment's jobs impersonate to apply (repository variable GCP_APPLY_SERVICE_ACCOUNT_<ENV>)" },
+    });
+  }
   return stack;
 }
 

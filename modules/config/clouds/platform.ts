@@ -52,7 +52,8 @@ export const PlatformConfig = z
       .prefault({}),
     gitops: z
       .object({
-        repoUrl: z.string().regex(/^(https:\/\/|git@)/, { message: "must be an https:// or git@ repository URL" }).default("https://github.com/addtocloud/platform-gitops.git"),
+        /** @default this repository, whose k8s/ tree (base + overlays per cloud) the clusters sync */
+        repoUrl: z.string().regex(/^(https:\/\/|git@)/, { message: "must be an https:// or git@ repository URL" }).default("https://github.com/addtocloud/platform.git"),
         revision: z.string().min(1).default("main"),
         /** Each cluster syncs `<pathPrefix>/<cloud>`. */
         pathPrefix: z.string().default("k8s/overlays"),
