@@ -11,4 +11,7 @@ module.exports = {
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   maxWorkers: 2,
+  // The default 5 s was hit on the 2-core machine by a test's first HCL formatting (hcl-tools'
+  // WebAssembly start) while the other worker synthesized whole environments.
+  testTimeout: 20_000,
 };

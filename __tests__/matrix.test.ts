@@ -25,6 +25,18 @@ const EXPECTED = [
   // DigitalOcean has no state store of its own to bootstrap unless `native` state falls back to Spaces.
   ...layersOf("production", "digitalocean", ["network", "cluster", "data", "platform"]),
   "production-cloudflare-edge",
+  // Messaging (Kafka, RabbitMQ) on every enabled cloud: docs/messaging.md.
+  ...["staging-aws", "staging-gcp", "production-aws", "production-gcp", "production-azure", "production-digitalocean"].map((prefix) => `${prefix}-messaging`),
+  // The private network between the clouds: a gateway per linked cloud, a link stack per pair.
+  ...layersOf("staging", "aws", ["gateway"]),
+  ...layersOf("staging", "gcp", ["gateway"]),
+  "staging-interconnect-aws-gcp",
+  ...layersOf("production", "aws", ["gateway"]),
+  ...layersOf("production", "gcp", ["gateway"]),
+  ...layersOf("production", "azure", ["gateway"]),
+  "production-interconnect-aws-gcp",
+  "production-interconnect-aws-azure",
+  "production-interconnect-gcp-azure",
 ];
 
 describe("the stack matrix", () => {
@@ -32,8 +44,8 @@ describe("the stack matrix", () => {
     expect(Object.keys(manifest.stacks).sort()).toEqual([...EXPECTED].sort());
   });
 
-  test.each(EXPECTED.filter((id) => /-(cluster|data)$/.test(id)))("%s is deployed after its network", (id) => {
-    expect(manifest.stacks[id].dependencies).toContain(id.replace(/-(cluster|data)$/, "-network"));
+  test.each(EXPECTED.filter((id) => /-(cluster|data|messaging)$/.test(id)))("%s is deployed after its network", (id) => {
+    expect(manifest.stacks[id].dependencies).toContain(id.replace(/-(cluster|data|messaging)$/, "-network"));
   });
 
   test.each(EXPECTED.filter((id) => id.endsWith("-platform")))("%s is deployed after its cluster", (id) => {

@@ -21,10 +21,16 @@ export const production: EnvironmentInput = {
       accountId: "111111111111",
       network: { cidr: "10.10.0.0/16", azCount: 3 },
       cluster: {
-        kubernetesVersion: "1.33",
+        kubernetesVersion: "1.35",
         publicAccessCidrs: [],
-        onDemand: { instanceTypes: ["c5.large", "m5.large"], scaling: { min: 3, desired: 3, max: 10 } },
-        spot: { instanceTypes: ["c5.large", "m5.large"], scaling: { min: 0, desired: 2, max: 20 } },
+        // The seed's c5 and m5 mix, one shape per group (the autoscaler assumes it); spot groups
+        // list several types of the same shape to find capacity.
+        nodeGroups: [
+          { name: "c5", capacity: "on-demand", instanceTypes: ["c5.large"], scaling: { min: 2, desired: 2, max: 5 } },
+          { name: "m5", capacity: "on-demand", instanceTypes: ["m5.large"], scaling: { min: 1, desired: 1, max: 5 } },
+          { name: "c5-spot", capacity: "spot", instanceTypes: ["c5.large", "c5a.large", "c6i.large"], scaling: { min: 0, desired: 1, max: 10 } },
+          { name: "m5-spot", capacity: "spot", instanceTypes: ["m5.large", "m5a.large", "m6i.large"], scaling: { min: 0, desired: 1, max: 10 } },
+        ],
       },
       data: { role: "primary" },
     },
@@ -75,6 +81,36 @@ export const production: EnvironmentInput = {
   },
   cloudflare: {
     accountId: "0123456789abcdef0123456789abcdef",
+    // Pro: the managed WAF rulesets and a host-matched API rate limit over 60 s (Free has neither).
+    plan: "pro",
   },
-  platform: { enabled: true },
+  platform: {
+    enabled: true,
+    // Example ids: the Entra ID app registration Argo CD signs in with, and the group of its admins.
+    argocd: {
+      sso: {
+        name: "Entra ID",
+        issuer: "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000002/v2.0",
+        clientId: "00000000-0000-0000-0000-000000000005",
+        adminGroups: ["00000000-0000-0000-0000-000000000003"],
+      },
+    },
+  },
+  // Declared once; each cloud creates them with its own resources (docs/messaging.md).
+  messaging: {
+    kafka: {
+      topics: [
+        { name: "orders.events", partitions: 6, retentionHours: 72 },
+        { name: "audit.log", partitions: 3, retentionHours: 168 },
+      ],
+    },
+    rabbitmq: {
+      vhosts: [
+        {
+          name: "addtocloud",
+          policies: [{ name: "bounded-queues", pattern: ".*", applyTo: "queues", definition: { "max-length": 100000, overflow: "reject-publish" } }],
+        },
+      ],
+    },
+  },
 };

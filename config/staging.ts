@@ -17,9 +17,13 @@ export const staging: EnvironmentInput = {
       accountId: "222222222222",
       network: { cidr: "10.110.0.0/16", azCount: 3, natGateways: "single" },
       cluster: {
-        kubernetesVersion: "1.33",
-        onDemand: { instanceTypes: ["c5.large", "m5.large"], scaling: { min: 1, desired: 2, max: 4 } },
-        spot: { instanceTypes: ["c5.large", "m5.large"], scaling: { min: 0, desired: 1, max: 4 } },
+        kubernetesVersion: "1.35",
+        nodeGroups: [
+          { name: "c5", capacity: "on-demand", instanceTypes: ["c5.large"], scaling: { min: 1, desired: 1, max: 2 } },
+          { name: "m5", capacity: "on-demand", instanceTypes: ["m5.large"], scaling: { min: 0, desired: 1, max: 2 } },
+          { name: "c5-spot", capacity: "spot", instanceTypes: ["c5.large", "c5a.large", "c6i.large"], scaling: { min: 0, desired: 1, max: 2 } },
+          { name: "m5-spot", capacity: "spot", instanceTypes: ["m5.large", "m5a.large", "m6i.large"], scaling: { min: 0, desired: 0, max: 2 } },
+        ],
       },
       data: {
         role: "primary",
@@ -50,9 +54,29 @@ export const staging: EnvironmentInput = {
     accountId: "0123456789abcdef0123456789abcdef",
     // Records in the production zone; the zone's settings and rulesets belong to production's edge.
     parentZone: "addtocloud.tech",
+    // The production zone's plan; *.staging.addtocloud.tech needs Advanced Certificate Manager on it.
+    plan: "pro",
+    advancedCertificateManager: true,
     pages: { productionBranch: "staging" },
   },
   platform: { enabled: true },
+  // Declared once; each cloud creates them with its own resources (docs/messaging.md).
+  messaging: {
+    kafka: {
+      topics: [
+        { name: "orders.events", partitions: 6, retentionHours: 72 },
+        { name: "audit.log", partitions: 3, retentionHours: 168 },
+      ],
+    },
+    rabbitmq: {
+      vhosts: [
+        {
+          name: "addtocloud",
+          policies: [{ name: "bounded-queues", pattern: ".*", applyTo: "queues", definition: { "max-length": 100000, overflow: "reject-publish" } }],
+        },
+      ],
+    },
+  },
   // No Atlas organisation in staging: MongoDB stays on AWS; PostgreSQL and objects reach GCP.
   dataCopies: { engines: ["postgres", "objects"] },
 };

@@ -69,7 +69,7 @@ function nativeOwner(cloud: CloudName, fallback: "aws" | "gcp" | "azure" | "digi
 
 /** The backend config in force for a cloud: the cloud's own override, else the environment's. */
 export function backendConfigFor(env: EnvironmentConfig, cloud: CloudName): StateBackend {
-  const override = cloud === "cloudflare" ? env.cloudflare?.state : env.clouds[cloud]?.state;
+  const override = cloud === "cloudflare" ? env.cloudflare?.state : cloud === "interconnect" ? env.interconnect.state : env.clouds[cloud]?.state;
   return override ?? env.state;
 }
 

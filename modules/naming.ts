@@ -4,8 +4,12 @@
 import { createHash } from "node:crypto";
 import type { CloudName, EnvironmentConfig } from "./config/environment";
 
-export const LAYERS = ["bootstrap", "network", "cluster", "data", "platform", "edge"] as const;
-export type Layer = (typeof LAYERS)[number];
+export const LAYERS = ["bootstrap", "network", "cluster", "data", "platform", "edge", "messaging", "gateway"] as const;
+/**
+ * A layer of a cloud, or on the `interconnect` pseudo-cloud the pair a link stack joins
+ * (`aws-gcp`, giving `<env>-interconnect-aws-gcp`).
+ */
+export type Layer = (typeof LAYERS)[number] | `${"aws" | "gcp" | "azure"}-${"aws" | "gcp" | "azure"}`;
 
 /** `<env>-<cloud>-<layer>`, e.g. `production-aws-network`. */
 export function stackId(env: Pick<EnvironmentConfig, "name">, cloud: CloudName, layer: Layer): string {

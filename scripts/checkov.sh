@@ -2,6 +2,7 @@
 # Scans synthesized stacks with checkov (terraform_json, offline), with the tracked skip list in
 # .checkov.yaml. Usage: scripts/checkov.sh [outdir=cdktf.out] [stack glob=*]
 # Exits non-zero when any check fails outside the skip list.
+# CHECKOV_SARIF=<file> writes a SARIF report beside the console one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-cdktf.out}
@@ -30,5 +31,11 @@ if [ ${#args[@]} -eq 0 ]; then
   echo "checkov.sh: no synthesized stacks under $out/stacks/$glob" >&2
   exit 1
 fi
+# CHECKOV_SARIF=<file> also writes the results as SARIF (the pull-request workflow uploads it to code
+# scanning); the console report stays as it is.
+output=()
+if [ -n "${CHECKOV_SARIF:-}" ]; then
+  output=(-o cli -o sarif --output-file-path "console,$CHECKOV_SARIF")
+fi
 # One directory argument: with several, checkov 3.3.30 prints a cumulative report per directory.
-"$CHECKOV" --config-file .checkov.yaml -d "$scan" --framework terraform_json --skip-download --compact --quiet
+"$CHECKOV" --config-file .checkov.yaml -d "$scan" --framework terraform_json --skip-download --compact --quiet ${output[@]+"${output[@]}"}

@@ -13,6 +13,7 @@ import { buildAzureStacks } from "./azure";
 import { buildDigitalOceanStacks } from "./digitalocean";
 import { buildEdgeStack } from "./edge";
 import { buildGcpStacks } from "./gcp";
+import { buildDigitalOceanGateway, buildGatewayStacks, buildLinkStacks } from "./interconnect";
 import { buildPlatformStack } from "./platform";
 import { CloudBuilder, CloudStacks, PlatformStackRef } from "./types";
 
@@ -36,13 +37,19 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig): Laye
     }
   }
   const edge = env.cloudflare ? buildEdgeStack(scope, env, platforms) : undefined;
+  // Private links between the clouds: gateways after the networks, links after both gateways.
+  const gateways = buildGatewayStacks(scope, env, clouds);
+  const links = buildLinkStacks(scope, env, gateways);
+  const partnerAttachment = buildDigitalOceanGateway(scope, env, clouds.digitalocean?.network);
 
   const all: LayerStack[] = [];
   for (const stacks of Object.values(clouds)) {
-    for (const stack of [stacks.bootstrap, stacks.network, stacks.cluster, stacks.data]) if (stack) all.push(stack);
+    for (const stack of [stacks.bootstrap, stacks.network, stacks.cluster, stacks.data, stacks.messaging]) if (stack) all.push(stack);
   }
   for (const { stack } of platforms) all.push(stack);
   if (edge) all.push(edge);
+  for (const stack of [...Object.values(gateways), ...links]) all.push(stack);
+  if (partnerAttachment) all.push(partnerAttachment);
 
   // Under `native` state a stack's state lives in a bucket its cloud's bootstrap stack creates:
   // record that dependency so `cdktf deploy` creates the bucket first.

@@ -9,6 +9,7 @@ export interface CloudStacks {
   readonly network?: LayerStack;
   readonly cluster?: LayerStack;
   readonly data?: LayerStack;
+  readonly messaging?: LayerStack;
 }
 
 /**

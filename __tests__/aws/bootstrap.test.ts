@@ -69,7 +69,8 @@ describe("production-aws-bootstrap", () => {
     }
   });
 
-  test("publishes the bucket and key names as described outputs", () => {
-    expect(Object.keys(json.output ?? {}).sort()).toEqual(["state_bucket", "state_encryption_key"]);
+  test("publishes the bucket and key names, and the pipeline's role ARNs, as described outputs", () => {
+    expect(Object.keys(json.output ?? {}).sort()).toEqual(["github_apply_role_arn", "github_plan_role_arn", "state_bucket", "state_encryption_key"]);
+    for (const output of Object.values(json.output ?? {})) expect(output.description).toMatch(/\w/);
   });
 });

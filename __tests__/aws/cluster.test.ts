@@ -64,13 +64,39 @@ describe("production-aws-cluster", () => {
     expect(onlyResource(json, "aws_iam_openid_connect_provider").client_id_list).toEqual(["sts.amazonaws.com"]);
   });
 
-  test("runs on-demand and spot managed node groups with mixed instance types and the configured bounds", () => {
-    const byCapacity = Object.fromEntries(nodeGroups.map((g) => [g.capacity_type, g]));
-    expect(byCapacity.ON_DEMAND.instance_types).toEqual(["c5.large", "m5.large"]);
-    expect(byCapacity.ON_DEMAND.scaling_config).toEqual({ min_size: 3, desired_size: 3, max_size: 10 });
-    expect(byCapacity.SPOT.instance_types).toEqual(["c5.large", "m5.large"]);
-    expect(byCapacity.SPOT.scaling_config).toEqual({ min_size: 0, desired_size: 2, max_size: 20 });
+  test("runs the seed's c5 and m5 mix as on-demand and spot groups of one shape each, with the configured bounds", () => {
+    const byName = Object.fromEntries(nodeGroups.map((g) => [g.node_group_name, g]));
+    expect(Object.keys(byName).sort()).toEqual(["c5", "c5-spot", "m5", "m5-spot"].map((n) => `addtocloud-production-eks-${n}`).sort());
+    expect(byName["addtocloud-production-eks-c5"]).toMatchObject({ capacity_type: "ON_DEMAND", instance_types: ["c5.large"], scaling_config: { min_size: 2, desired_size: 2, max_size: 5 } });
+    expect(byName["addtocloud-production-eks-m5"]).toMatchObject({ capacity_type: "ON_DEMAND", instance_types: ["m5.large"], scaling_config: { min_size: 1, desired_size: 1, max_size: 5 } });
+    expect(byName["addtocloud-production-eks-c5-spot"]).toMatchObject({ capacity_type: "SPOT", instance_types: ["c5.large", "c5a.large", "c6i.large"] });
+    expect(byName["addtocloud-production-eks-m5-spot"]).toMatchObject({ capacity_type: "SPOT", instance_types: ["m5.large", "m5a.large", "m6i.large"] });
     for (const group of nodeGroups) expect(group.lifecycle.ignore_changes).toEqual(["scaling_config[0].desired_size"]);
+  });
+
+  test("the volume key's policy names the Auto Scaling service-linked role only through the resource that creates it", () => {
+    const role = onlyResource(json, "aws_iam_service_linked_role");
+    expect(role.aws_service_name).toBe("autoscaling.amazonaws.com");
+    const key = Object.entries(resourcesOf(json, "aws_kms_key")).find(([id]) => id.startsWith("eks_volumes-key"))![1] as any;
+    expect(key.policy).toMatch(/"AWS" = \[aws_iam_service_linked_role\.eks_autoscaling-service-role_\w+\.arn\]/);
+    expect(key.policy).not.toContain("role/aws-service-role/autoscaling.amazonaws.com");
+  });
+
+  test("an account that already has the Auto Scaling role adopts it instead of creating it", () => {
+    const env = shippedEnvironment("production", (input) => {
+      input.clouds.aws!.autoScalingServiceLinkedRole = "existing";
+    });
+    const adopted = synthJson(stackOf([env], "production-aws-cluster"));
+    expect(resourcesOf(adopted, "aws_iam_service_linked_role")).toEqual({});
+    const data = Object.values(adopted.data?.aws_iam_role ?? {}) as any[];
+    expect(data.map((d) => d.name)).toEqual(["AWSServiceRoleForAutoScaling"]);
+    const key = Object.entries(resourcesOf(adopted, "aws_kms_key")).find(([id]) => id.startsWith("eks_volumes-key"))![1] as any;
+    expect(key.policy).toMatch(/"AWS" = \[data\.aws_iam_role\.eks_autoscaling-service-role_\w+\.arn\]/);
+  });
+
+  test("runs the configured Kubernetes version with standard support only", () => {
+    expect(eks.version).toBe("1.35");
+    expect(eks.upgrade_policy).toEqual({ support_type: "STANDARD" });
   });
 
   test("nodes launch from a template that requires IMDSv2 and encrypts volumes with a customer-managed key", () => {

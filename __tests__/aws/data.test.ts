@@ -49,6 +49,21 @@ describe("production-aws-data PostgreSQL", () => {
   test("staging runs a single instance unless config says otherwise", () => {
     expect(onlyResource(staging, "aws_db_instance").multi_az).toBe(false);
   });
+
+  test("pins the major version only, so automatic minor upgrades never turn into a refused downgrade", () => {
+    expect(postgres.engine_version).toBe("17");
+    expect(postgres.auto_minor_version_upgrade).toBe(true);
+    expect(onlyResource(production, "aws_db_parameter_group").family).toBe("postgres17");
+  });
+
+  test("exports to log groups created first, encrypted with the data key and kept a year", () => {
+    const groups = Object.entries(resourcesOf(production, "aws_cloudwatch_log_group")).filter(([id]) => id.startsWith("postgres_"));
+    expect(groups.map(([, g]: [string, any]) => g.name).sort()).toEqual(["/aws/rds/instance/addtocloud-production-postgres/postgresql", "/aws/rds/instance/addtocloud-production-postgres/upgrade"]);
+    for (const [id, group] of groups as [string, any][]) {
+      expect(group).toMatchObject({ kms_key_id: expect.stringMatching(CMK), retention_in_days: 365 });
+      expect(postgres.depends_on).toContain(`aws_cloudwatch_log_group.${id}`);
+    }
+  });
 });
 
 describe("production-aws-data DocumentDB", () => {
@@ -56,6 +71,15 @@ describe("production-aws-data DocumentDB", () => {
     expect(docdb.storage_encrypted).toBe(true);
     expect(docdb.kms_key_id).toMatch(CMK);
     expect(docdb.enabled_cloudwatch_logs_exports).toEqual(["audit", "profiler"]);
+  });
+
+  test("exports to log groups created first, encrypted with the data key and kept a year", () => {
+    const groups = Object.entries(resourcesOf(production, "aws_cloudwatch_log_group")).filter(([id]) => id.startsWith("documentdb_"));
+    expect(groups.map(([, g]: [string, any]) => g.name).sort()).toEqual(["/aws/docdb/addtocloud-production-docdb/audit", "/aws/docdb/addtocloud-production-docdb/profiler"]);
+    for (const [id, group] of groups as [string, any][]) {
+      expect(group).toMatchObject({ kms_key_id: expect.stringMatching(CMK), retention_in_days: 365 });
+      expect(docdb.depends_on).toContain(`aws_cloudwatch_log_group.${id}`);
+    }
   });
 
   test("requires TLS and enables audit logging in its parameter group", () => {
@@ -98,13 +122,19 @@ describe("production-aws-data Redis", () => {
 });
 
 describe("production-aws-data networking and objects", () => {
-  test("each database admits its port from the cluster's node security group (and the copying clouds' ranges, tested in replication-source.test.ts)", () => {
+  test("each database admits its port from the cluster's node security group, and other clouds only over the links", () => {
     const groups = Object.values(resourcesOf(production, "aws_security_group")) as any[];
     expect(groups.map((g) => g.ingress[0].from_port).sort()).toEqual([27017, 5432, 6379]);
     for (const group of groups) {
-      expect(group.ingress.filter((rule: any) => !rule.cidr_blocks)).toHaveLength(1);
       expect(group.ingress[0].security_groups).toEqual(["${data.terraform_remote_state.aws_cluster.outputs.node_security_group_id}"]);
       expect(group.ingress[0].cidr_blocks ?? []).toEqual([]);
+      // PostgreSQL and DocumentDB add the replica and backup clouds' ranges on the same port
+      // (__tests__/interconnect/links.test.ts checks the ranges); Redis admits no other cloud.
+      for (const rule of group.ingress.slice(1)) {
+        expect([rule.from_port, rule.to_port]).toEqual([group.ingress[0].from_port, group.ingress[0].from_port]);
+        expect(rule.security_groups ?? []).toEqual([]);
+      }
+      expect(group.ingress.length).toBe(group.ingress[0].from_port === 6379 ? 1 : 2);
       expect(group.egress).toBeUndefined();
     }
   });

@@ -11,10 +11,19 @@ const subnets = (json: typeof production, tier: string) =>
     .map(([, subnet]) => subnet as any);
 
 describe("production-aws-network", () => {
-  test("spans three pinned availability zones with public, private and database subnets", () => {
+  test("spans three availability zones pinned by zone id, skipping use1-az3 where EKS refuses control-plane subnets", () => {
     for (const tier of ["public", "private", "database"]) {
-      expect(subnets(production, tier).map((s) => s.availability_zone)).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+      expect(subnets(production, tier).map((s) => s.availability_zone_id)).toEqual(["use1-az1", "use1-az2", "use1-az4"]);
+      for (const subnet of subnets(production, tier)) expect(subnet.availability_zone).toBeUndefined();
     }
+  });
+
+  test("configured zone ids are used as given", () => {
+    const env = shippedEnvironment("production", (input) => {
+      input.clouds.aws!.network.availabilityZoneIds = ["use1-az6", "use1-az5", "use1-az4"];
+    });
+    const json = synthJson(stackOf([env], "production-aws-network"));
+    expect(subnets(json, "private").map((s) => s.availability_zone_id)).toEqual(["use1-az6", "use1-az5", "use1-az4"]);
   });
 
   test("every subnet lies inside the VPC CIDR and none overlap", () => {

@@ -1,8 +1,11 @@
 /**
  * The AWS primary as the source of the copies in other clouds: logical replication prepared in the
  * parameter group, the replication user's password only in Secrets Manager (referenced by the data
- * contract, never output), and the PostgreSQL port open to exactly the copying clouds' ranges.
+ * contract, never output), and the PostgreSQL port open to the replica and backup clouds' ranges
+ * (one rule, the interconnect's), which cover where every built copy connects from.
  */
+import { copyingClouds } from "../../modules/config/data-roles";
+import { databaseClientRanges } from "../../modules/interconnect";
 import { shippedEnvironment, shippedEnvironments, onlyResource, resourcesOf, stackOf, synthJson } from "../support/synth";
 
 const production = synthJson(stackOf([shippedEnvironment("production")], "production-aws-data"));
@@ -59,9 +62,14 @@ describe("the PostgreSQL port admits the copying clouds over the private links, 
     const group = Object.values(resourcesOf(json, "aws_security_group")).find((g: any) => g.name.endsWith("-postgres")) as any;
     const cidrs = group.ingress.flatMap((rule: any) => rule.cidr_blocks ?? []);
     const env = shippedEnvironment(name);
-    // GCP's Cloud SQL replica subscribes from the private-service range; Azure's refresh job runs on the AKS nodes in the VNet.
-    const expected = [env.clouds.gcp?.network.privateServicesCidr, env.clouds.azure?.network.cidr].filter(Boolean);
-    expect(cidrs).toEqual(expected);
+    // One rule admits every replica and backup cloud (modules/interconnect.ts); it must cover where the
+    // copies connect from: GCP's Cloud SQL replica (DMS) from the private-service range, Azure's
+    // refresh job from the AKS nodes in the VNet.
+    expect(group.ingress.filter((rule: any) => rule.cidr_blocks?.length)).toHaveLength(1);
+    expect(cidrs).toEqual(databaseClientRanges(env, "aws"));
+    for (const cloud of copyingClouds(env, "postgres")) {
+      expect(cidrs).toContain(cloud === "gcp" ? env.clouds.gcp!.network.privateServicesCidr : env.clouds[cloud]!.network.cidr);
+    }
     expect(cidrs).not.toContain("0.0.0.0/0");
   });
 });

@@ -48,6 +48,7 @@ describe("bootstrap", () => {
 test("the deploy allowlist limits the state account and admits the runner to the Key Vaults", () => {
   const limited = shippedEnvironment("production", (input) => {
     input.clouds.azure!.deployAllowlist = ["203.0.113.0/24"];
+    input.clouds.azure!.keyVaultAccess = "allowlist";
   });
   expect(onlyResource(synth(limited, "bootstrap"), "azurerm_storage_account").network_rules).toMatchObject({ default_action: "Deny", ip_rules: ["203.0.113.0/24"] });
   const vault = onlyResource(synth(limited, "data"), "azurerm_key_vault");
@@ -77,7 +78,8 @@ describe("network", () => {
     expect(rules.filter((r) => r.name === "deny-all-inbound" && r.priority === 4096 && r.access === "Deny")).toHaveLength(4);
     // Every rule admitting something from outside the VNet, by subnet (the NSG's name) and ports.
     const outside = rules
-      .filter((r) => r.access === "Allow" && !["VirtualNetwork", "AzureLoadBalancer"].includes(r.source_address_prefix) && !r.source_address_prefix.startsWith("10."))
+      // The overlay pod range (100.64.0.0/16) is the cluster's own, not outside.
+      .filter((r) => r.access === "Allow" && !["VirtualNetwork", "AzureLoadBalancer", "100.64.0.0/16"].includes(r.source_address_prefix) && !r.source_address_prefix.startsWith("10."))
       .map((r) => [r.network_security_group_name.match(/_([a-z]+)-nsg_/)[1], r.source_address_prefix, r.destination_port_range ?? r.destination_port_ranges]);
     expect(outside).toEqual(
       expect.arrayContaining([
@@ -157,11 +159,11 @@ describe("cluster", () => {
     expect(onlyResource(cluster, "azurerm_kubernetes_cluster_node_pool")).toMatchObject({ mode: "User", vm_size: "Standard_D2s_v3", zones: ["1", "2", "3"], auto_scaling_enabled: true, min_count: 3, max_count: 12, host_encryption_enabled: true });
   });
 
-  test("Key Vault secrets provider, Container Insights, Azure Policy and the Application Gateway ingress controller", () => {
+  test("Key Vault secrets provider, Container Insights, Azure Policy; no Application Gateway ingress controller (AKS refuses it on CNI overlay)", () => {
     expect(aks.key_vault_secrets_provider.secret_rotation_enabled).toBe(true);
     expect(aks.oms_agent).toMatchObject({ log_analytics_workspace_id: expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.\w+\.id\}$/), msi_auth_for_monitoring_enabled: true });
     expect(aks.azure_policy_enabled).toBe(true);
-    expect(aks.ingress_application_gateway).toEqual({ subnet_id: remote("appgw_subnet_id") });
+    expect(aks.ingress_application_gateway).toBeUndefined();
   });
 
   test("control-plane logs go to Log Analytics", () => {

@@ -39,10 +39,10 @@ describe("cluster", () => {
     // No minor in config: the creation-time version stays, DOKS patches it.
     expect(doks.lifecycle.ignore_changes).toEqual(["version"]);
     const pinned = shippedEnvironment("production", (input) => {
-      input.clouds.digitalocean!.cluster.kubernetesVersion = "1.33";
+      input.clouds.digitalocean!.cluster.kubernetesVersion = "1.35";
     });
     const json = synth(pinned, "cluster");
-    expect(Object.values(json.data!.digitalocean_kubernetes_versions)[0]).toMatchObject({ version_prefix: "1.33." });
+    expect(Object.values(json.data!.digitalocean_kubernetes_versions)[0]).toMatchObject({ version_prefix: "1.35." });
     // A configured minor is followed: changing it must show in the plan.
     expect(onlyResource(json, "digitalocean_kubernetes_cluster").lifecycle).toBeUndefined();
   });

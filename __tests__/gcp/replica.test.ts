@@ -66,8 +66,10 @@ describe.each(replicaEnvs.map((env) => [env.name, env] as const))("%s-gcp-data r
     expect(instance.settings.backup_configuration.enabled).toBe(true);
   });
 
-  test("the service-networking peering exports the routes learned over the link, so Cloud SQL reaches the primary", () => {
-    expect(onlyResource(json, "google_compute_network_peering_routes_config")).toMatchObject({
+  test("Cloud SQL reaches the primary over the routes the GCP gateway exports into the service-networking peering (once, not in the data stack)", () => {
+    expect(resourcesOf(json, "google_compute_network_peering_routes_config")).toEqual({});
+    const gateway = synthJson(stackOf([shippedEnvironment(name)], `${name}-gcp-gateway`));
+    expect(onlyResource(gateway, "google_compute_network_peering_routes_config")).toMatchObject({
       peering: "servicenetworking-googleapis-com",
       export_custom_routes: true,
       import_custom_routes: false,

@@ -5,7 +5,6 @@
  */
 import { environments } from "../../config";
 import { copiesEngine, linkedClouds, primaryCloud } from "../../modules/config/data-roles";
-import { EnvironmentConfig } from "../../modules/config/environment";
 import { ConfigError, loadEnvironments } from "../../modules/config/load";
 
 function shipped(name: string, mutate: (input: any) => void = () => undefined): any {
@@ -43,6 +42,10 @@ describe("data roles across clouds: each bad config names the field", () => {
       ["production.clouds.digitalocean.data.role: 'replica' copies the primary on aws over a private link, and DigitalOcean has none: describe its Partner Network Connect link in interconnect, or set the role to 'standalone'"]],
     ["a DigitalOcean backup without a private link", "production", (c) => { c.clouds.digitalocean.data.role = "backup"; },
       ["production.clouds.digitalocean.data.role: 'backup' copies the primary on aws over a private link, and DigitalOcean has none: describe its Partner Network Connect link in interconnect, or set the role to 'standalone'"]],
+    ["an Azure backup without an aws-azure link", "production", (c) => { c.interconnect = { links: [{ clouds: ["aws", "gcp"] }, { clouds: ["gcp", "azure"] }] }; },
+      ["production.clouds.azure.data.role: 'backup' copies the primary on aws over a private link, and interconnect links no aws-azure pair"]],
+    ["copies while the interconnect is disabled", "staging", (c) => { c.interconnect = { enabled: false }; },
+      ["staging.clouds.gcp.data.role: 'replica' copies the primary on aws over a private link, and interconnect links no aws-gcp pair"]],
     ["a copy of a primary that is not on AWS", "production", (c) => { c.clouds.aws.data.role = "standalone"; c.clouds.gcp.data.role = "primary"; },
       ["production.clouds.azure.data.role: 'backup' copies the primary, and copies are built from a primary on aws only (the primary is on gcp); after a promotion set it to 'standalone' until the copy path from gcp exists"]],
     ["a GCP MongoDB replica without an Atlas organisation", "production", (c) => { delete c.clouds.gcp.data.mongodbAtlas; },
@@ -74,8 +77,10 @@ describe("data roles across clouds: each bad config names the field", () => {
   });
 });
 
-describe("linkedClouds: the one reader of the interconnect config", () => {
+describe("linkedClouds: the interconnect's links (modules/interconnect.ts), and DigitalOcean's partner attachment", () => {
   const [staging, production] = loadEnvironments(environments);
+  const partnerAttachment = { naasProvider: "MEGAPORT", region: "nyc", bandwidthMbps: 1000, peerCloud: "aws", bgp: { localRouterIp: "169.254.100.1/29", peerRouterIp: "169.254.100.6/29", peerRouterAsn: 64512 } };
+  const load = (interconnect: unknown) => loadEnvironments([shipped("production", (c) => { c.interconnect = interconnect; })])[0];
 
   test("by default every pair of enabled VPN clouds (AWS, GCP, Azure) is linked, DigitalOcean never", () => {
     const linked = linkedClouds(production);
@@ -84,14 +89,13 @@ describe("linkedClouds: the one reader of the interconnect config", () => {
     expect(linkedClouds(staging)("aws", "azure")).toBe(false);
   });
 
-  test("an interconnect section decides the pairs; DigitalOcean is linked to its partner attachment's peer cloud", () => {
-    const interconnect = { enabled: true, links: [{ clouds: ["gcp", "aws"] }], digitalocean: { partnerAttachment: { peerCloud: "aws" } } };
-    const linked = linkedClouds({ ...production, interconnect } as EnvironmentConfig);
+  test("interconnect.links decides the pairs; DigitalOcean is linked to its partner attachment's peer cloud only", () => {
+    const linked = linkedClouds(load({ links: [{ clouds: ["gcp", "aws"] }], digitalocean: { partnerAttachment } }));
     expect([linked("aws", "gcp"), linked("digitalocean", "aws"), linked("aws", "azure"), linked("gcp", "digitalocean")]).toEqual([true, true, false, false]);
   });
 
   test("a disabled interconnect links nothing", () => {
-    const linked = linkedClouds({ ...production, interconnect: { enabled: false } } as EnvironmentConfig);
+    const linked = linkedClouds({ ...production, interconnect: { ...production.interconnect, enabled: false } });
     expect([linked("aws", "gcp"), linked("aws", "azure")]).toEqual([false, false]);
   });
 });

@@ -22,11 +22,11 @@ const release = (json: TerraformJson, name: string) => {
 const values = (json: TerraformJson, name: string) => parse(release(json, name).values[0]);
 
 describe("every platform stack", () => {
-  test.each([["production-aws", prodAws], ["production-gcp", prodGcp], ["staging-aws", stagingAws]])("%s pins every chart to an exact version of an https repository", (_id, json) => {
+  test.each([["production-aws", prodAws], ["production-gcp", prodGcp], ["staging-aws", stagingAws]])("%s pins every chart to an exact version of an https (or OCI) repository", (_id, json) => {
     expect(releases(json).length).toBeGreaterThan(15);
     for (const r of releases(json)) {
       expect(r.version).toMatch(/^v?\d+\.\d+\.\d+$/);
-      expect(r.repository).toMatch(/^https:\/\//);
+      expect(r.repository).toMatch(/^(https|oci):\/\//);
       expect(r.atomic).toBe(true);
     }
   });
@@ -99,7 +99,7 @@ describe("production values", () => {
     const annotations = parse(gateway.values[0]).service.annotations;
     expect(annotations).toMatchObject({ "service.beta.kubernetes.io/aws-load-balancer-type": "external", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" });
     const policy = Object.values(resourcesOf(prodAws, "aws_iam_role_policy")).find((p: any) => String(p.name).endsWith("aws-load-balancer-controller")).policy as string;
-    expect(policy).toContain('"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"], "Resource" = "*", "Condition" = {"StringEquals" = {"aws:RequestTag/elbv2.k8s.aws/cluster" = data.terraform_remote_state.aws_cluster.outputs.cluster_name}}');
+    expect(policy).toContain('"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"], "Resource" = "*", "Condition" = {"StringEquals" = {"aws:RequestTag/elbv2.k8s.aws/cluster" = "addtocloud-production-eks"}}');
     expect(policy).not.toMatch(/wafv2|shield|cognito/);
     // Ingress rules only on the nodes' security groups, never every group in the account.
     expect(policy).toContain('{"Effect" = "Allow", "Action" = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], "Resource" = ["arn:aws:ec2:us-east-1:111111111111:security-group/${data.terraform_remote_state.aws_cluster.outputs.node_security_group_id}", "arn:aws:ec2:us-east-1:111111111111:security-group/${data.terraform_remote_state.aws_cluster.outputs.cluster_security_group_id}"]}');
@@ -128,9 +128,12 @@ describe("production values", () => {
     expect(keyUser.scope).toMatch(/^\$\{azurerm_key_vault_key\.[\w-]+\.resource_versionless_id\}$/);
     expect(onlyResource(prodAzure, "azurerm_key_vault")).toMatchObject({
       purge_protection_enabled: true,
-      network_acls: { default_action: "Deny", ip_rules: ["${data.terraform_remote_state.azure_cluster.outputs.egress_ip}"] },
+      // Reached through its private endpoint in the VNet (keyVaultAccess 'private-endpoint'), not publicly.
+      public_network_access_enabled: false,
+      network_acls: { default_action: "Deny", ip_rules: [] },
       lifecycle: { prevent_destroy: true },
     });
+    expect(onlyResource(prodAzure, "azurerm_private_endpoint").subnet_id).toBe("${data.terraform_remote_state.azure_cluster.outputs.endpoints_subnet_id}");
     expect(onlyResource(prodAzure, "azurerm_key_vault_key").key_type).toBe("RSA-HSM");
   });
 
@@ -138,7 +141,11 @@ describe("production values", () => {
     expect(values(prodAws, "kube-prometheus-stack").prometheus.prometheusSpec.retention).toBe("30d");
     expect(values(stagingAws, "kube-prometheus-stack").prometheus.prometheusSpec.retention).toBe("7d");
     expect(values(prodAws, "kube-prometheus-stack").prometheus.prometheusSpec.enableRemoteWriteReceiver).toBe(true);
-    expect(values(prodGcp, "kube-prometheus-stack").prometheus.prometheusSpec.remoteWrite[0].url).toContain("metrics-hub.monitoring");
+    // One write per hub replica (production runs two), each to a Service selecting that replica's pod alone.
+    expect(values(prodGcp, "kube-prometheus-stack").prometheus.prometheusSpec.remoteWrite.map((w: any) => w.url)).toEqual([
+      "http://metrics-hub-0.monitoring.svc.cluster.local:9090/api/v1/write",
+      "http://metrics-hub-1.monitoring.svc.cluster.local:9090/api/v1/write",
+    ]);
   });
 
   test("only the hub runs Grafana, Loki and Jaeger", () => {
@@ -150,7 +157,7 @@ describe("production values", () => {
 
   test("Argo CD syncs this cloud's overlay of the GitOps repository", () => {
     const app = values(prodGcp, "app-of-apps").applications["production-gcp"];
-    expect(app.source).toEqual({ repoURL: "https://github.com/addtocloud/platform-gitops.git", targetRevision: "main", path: "k8s/overlays/gcp" });
+    expect(app.source).toEqual({ repoURL: "https://github.com/addtocloud/platform.git", targetRevision: "main", path: "k8s/overlays/gcp" });
     expect(app.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
   });
 
@@ -158,7 +165,9 @@ describe("production values", () => {
     expect(releases(prodAws).map((r) => r.name)).toContain("cluster-autoscaler");
     expect(releases(prodGcp).map((r) => r.name)).not.toContain("cluster-autoscaler");
     const policies = Object.values(resourcesOf(prodAws, "aws_iam_role_policy")).map((p: any) => p.policy as string);
-    expect(policies.some((p) => p.includes("k8s.io/cluster-autoscaler/") && p.includes("autoscaling:SetDesiredCapacity"))).toBe(true);
+    // The key names the cluster literally: EKS tags its node groups' Auto Scaling groups
+    // k8s.io/cluster-autoscaler/<cluster> = owned, and a token in a key would not be interpolated.
+    expect(policies.some((p) => p.includes('"aws:ResourceTag/k8s.io/cluster-autoscaler/addtocloud-production-eks" = "owned"') && p.includes("autoscaling:SetDesiredCapacity"))).toBe(true);
   });
 });
 

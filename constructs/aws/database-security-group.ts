@@ -14,11 +14,11 @@ export interface DatabaseSecurityGroupProps {
   /** The only group whose members may connect. */
   readonly sourceSecurityGroupId: string;
   /**
-   * Networks of other clouds admitted on the port too, over the private links (the clouds that
-   * copy this database).
-   * @default [] (the cluster nodes only)
+   * Ranges of the replica and backup clouds, admitted on the same port over the private
+   * cross-cloud links (`<env>-interconnect-*`).
+   * @default [] (no other cloud)
    */
-  readonly peerCidrs?: readonly string[];
+  readonly linkedPeerCidrs?: readonly string[];
 }
 
 export function databaseSecurityGroup(scope: Construct, id: string, props: DatabaseSecurityGroupProps): SecurityGroup {
@@ -34,8 +34,16 @@ export function databaseSecurityGroup(scope: Construct, id: string, props: Datab
         toPort: props.port,
         securityGroups: [props.sourceSecurityGroupId],
       },
-      ...(props.peerCidrs?.length
-        ? [{ description: `TCP ${props.port} from the clouds copying this database, over the private links`, protocol: "tcp", fromPort: props.port, toPort: props.port, cidrBlocks: [...props.peerCidrs] }]
+      ...(props.linkedPeerCidrs && props.linkedPeerCidrs.length > 0
+        ? [
+            {
+              description: `TCP ${props.port} from the replica and backup clouds over the private links`,
+              protocol: "tcp",
+              fromPort: props.port,
+              toPort: props.port,
+              cidrBlocks: [...props.linkedPeerCidrs],
+            },
+          ]
         : []),
     ],
     tags: { Name: props.name },

@@ -3,6 +3,7 @@
  * audit and profiler logs exported, backups with a final snapshot, the master password managed by
  * the service in Secrets Manager.
  */
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DocdbCluster } from "@cdktf/provider-aws/lib/docdb-cluster";
 import { DocdbClusterInstance } from "@cdktf/provider-aws/lib/docdb-cluster-instance";
 import { DocdbClusterParameterGroup } from "@cdktf/provider-aws/lib/docdb-cluster-parameter-group";
@@ -11,16 +12,30 @@ import { databaseSecurityGroup } from "./database-security-group";
 
 export const DOCUMENTDB_PORT = 27017;
 
+/** The logs the cluster exports to CloudWatch. */
+export const DOCUMENTDB_LOG_EXPORTS = ["audit", "profiler"] as const;
+
 /** Properties for {@link DocumentDbCluster}. */
 export interface DocumentDbClusterProps {
   readonly identifier: string;
+  /**
+   * Engine version such as `5.0.0` (patches arrive in the maintenance window without changing it);
+   * the cluster parameter group family follows its major.minor.
+   */
+  readonly engineVersion: string;
   readonly instanceClass: string;
   /** Instances: one writer, the rest readers in other AZs. */
   readonly instances: number;
   readonly kmsKeyArn: string;
+  /** Key of the exported log groups (its policy must let CloudWatch Logs use it). */
+  readonly logKmsKeyArn: string;
+  /** @default 365 */
+  readonly logRetentionDays?: number;
   readonly vpcId: string;
   readonly subnetGroupName: string;
   readonly clientSecurityGroupId: string;
+  /** Replica and backup clouds' ranges admitted over the private links. @default [] */
+  readonly linkedClientCidrs?: readonly string[];
   /** @default 30 */
   readonly backupRetentionDays?: number;
   /** @default true */
@@ -41,10 +56,15 @@ export class DocumentDbCluster extends Construct {
       vpcId: props.vpcId,
       port: DOCUMENTDB_PORT,
       sourceSecurityGroupId: props.clientSecurityGroupId,
+      linkedPeerCidrs: props.linkedClientCidrs,
     });
+    const family = /^(\d+\.\d+)\.\d+$/.exec(props.engineVersion)?.[1];
+    if (!family) {
+      throw new Error(`DocumentDbCluster '${props.identifier}': 'engineVersion' (${props.engineVersion}) must look like 5.0.0`);
+    }
     const parameters = new DocdbClusterParameterGroup(this, "parameters", {
-      name: `${props.identifier}-docdb5`,
-      family: "docdb5.0",
+      name: `${props.identifier}-docdb${family.split(".")[0]}`,
+      family: `docdb${family}`,
       description: `TLS required, audit and profiler logs for ${props.identifier}`,
       parameter: [
         { name: "tls", value: "enabled" },
@@ -52,10 +72,20 @@ export class DocumentDbCluster extends Construct {
         { name: "profiler", value: "enabled" },
       ],
     });
+    // DocumentDB would create /aws/docdb/<cluster>/<log> itself on first export: unencrypted and
+    // kept for ever. Created here first, they carry the key and a retention.
+    const logGroups = DOCUMENTDB_LOG_EXPORTS.map(
+      (log) =>
+        new CloudwatchLogGroup(this, `${log}-logs`, {
+          name: `/aws/docdb/${props.identifier}/${log}`,
+          retentionInDays: props.logRetentionDays ?? 365,
+          kmsKeyId: props.logKmsKeyArn,
+        }),
+    );
     this.cluster = new DocdbCluster(this, "cluster", {
       clusterIdentifier: props.identifier,
       engine: "docdb",
-      engineVersion: "5.0.0",
+      engineVersion: props.engineVersion,
       masterUsername: "addtocloud_admin",
       manageMasterUserPassword: true,
       storageEncrypted: true,
@@ -66,11 +96,12 @@ export class DocumentDbCluster extends Construct {
       backupRetentionPeriod: props.backupRetentionDays ?? 30,
       preferredBackupWindow: "03:00-04:00",
       preferredMaintenanceWindow: "sun:04:30-sun:05:30",
-      enabledCloudwatchLogsExports: ["audit", "profiler"],
+      enabledCloudwatchLogsExports: [...DOCUMENTDB_LOG_EXPORTS],
       deletionProtection: props.deletionProtection ?? true,
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${props.identifier}-final`,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+      dependsOn: logGroups,
     });
     for (let i = 0; i < props.instances; i++) {
       new DocdbClusterInstance(this, `instance-${i + 1}`, {

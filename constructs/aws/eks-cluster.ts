@@ -11,7 +11,9 @@ import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-p
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { EksCluster as EksControlPlane } from "@cdktf/provider-aws/lib/eks-cluster";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
+import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Fn } from "cdktf";
@@ -40,8 +42,13 @@ export class NodeCapacity {
 
 /** One managed node group. */
 export interface NodeGroupSpec {
+  /** Short name, unique in the cluster: part of the group's name and its node label. */
+  readonly name: string;
   readonly capacity: NodeCapacity;
-  /** Mixed instance types in one group, e.g. c5.large and m5.large. */
+  /**
+   * Instance types of one shape (the same vCPU and memory; the config loader checks this): the
+   * cluster autoscaler sizes the group from one of them.
+   */
   readonly instanceTypes: readonly string[];
   readonly minSize: number;
   readonly desiredSize: number;
@@ -78,6 +85,14 @@ export interface EksClusterProps {
    * @default false
    */
   readonly deletionProtection?: boolean;
+  /**
+   * EC2 Auto Scaling's service-linked role, which launches the node groups' instances and so must
+   * be able to use the volume key: `create` makes it (IAM refuses when the account has it already),
+   * `existing` reads the account's (the plan fails when it is missing). Either way the key's policy
+   * names it only once it exists, as KMS requires.
+   * @default "create"
+   */
+  readonly autoScalingServiceLinkedRole?: "create" | "existing";
 }
 
 export class EksCluster extends Construct {
@@ -98,8 +113,12 @@ export class EksCluster extends Construct {
     }
     for (const group of props.nodeGroups) {
       if (group.minSize > group.desiredSize || group.desiredSize > group.maxSize) {
-        throw new Error(`EksCluster '${name}': ${group.capacity.name} node group needs minSize <= desiredSize <= maxSize (${group.minSize}, ${group.desiredSize}, ${group.maxSize})`);
+        throw new Error(`EksCluster '${name}': node group '${group.name}' needs minSize <= desiredSize <= maxSize (${group.minSize}, ${group.desiredSize}, ${group.maxSize})`);
       }
+    }
+    const groupNames = props.nodeGroups.map((group) => group.name);
+    if (new Set(groupNames).size !== groupNames.length) {
+      throw new Error(`EksCluster '${name}': node group names must be unique (${groupNames.join(", ")})`);
     }
     const protect = props.deletionProtection ?? false;
 
@@ -118,13 +137,21 @@ export class EksCluster extends Construct {
       allowCloudWatchLogs: true,
       preventDestroy: protect,
     });
+    // Node groups launch instances through EC2 Auto Scaling, which attaches the encrypted volumes
+    // with its service-linked role. KMS refuses a key policy naming a principal that does not exist,
+    // and an account that never had an Auto Scaling group has no such role: the policy takes the
+    // role's ARN from the resource that creates it (or the data source that finds it), which also
+    // orders the key after it.
+    const autoScalingRoleArn =
+      (props.autoScalingServiceLinkedRole ?? "create") === "create"
+        ? new IamServiceLinkedRole(this, "autoscaling-service-role", { awsServiceName: "autoscaling.amazonaws.com" }).arn
+        : new DataAwsIamRole(this, "autoscaling-service-role", { name: "AWSServiceRoleForAutoScaling" }).arn;
     const volumesKey = new CustomerManagedKey(this, "volumes-key", {
       alias: `${name}-volumes`,
       description: `Encrypts the node and persistent volumes of ${name}`,
       accountId: props.accountId,
       region: props.region,
-      // Node groups launch instances through EC2 Auto Scaling, which attaches the encrypted volumes.
-      resourceGrantRoleArns: [`arn:aws:iam::${props.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`],
+      resourceGrantRoleArns: [autoScalingRoleArn],
       preventDestroy: protect,
     });
 
@@ -245,9 +272,9 @@ export class EksCluster extends Construct {
 
     for (const group of props.nodeGroups) {
       this.nodeGroups.push(
-        new EksNodeGroup(this, `${group.capacity.name}-nodes`, {
+        new EksNodeGroup(this, `${group.name}-nodes`, {
           clusterName: this.cluster.name,
-          nodeGroupName: `${name}-${group.capacity.name}`,
+          nodeGroupName: `${name}-${group.name}`,
           nodeRoleArn: this.nodeRole.arn,
           subnetIds: props.subnetIds,
           capacityType: group.capacity.capacityType,
@@ -256,7 +283,7 @@ export class EksCluster extends Construct {
           scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
           updateConfig: { maxUnavailablePercentage: 33 },
           launchTemplate: { id: launchTemplate.id, version: `${launchTemplate.latestVersion}` },
-          labels: { "addtocloud.tech/capacity": group.capacity.name },
+          labels: { "addtocloud.tech/capacity": group.capacity.name, "addtocloud.tech/node-group": group.name },
           // The cluster autoscaler owns the desired size once the group exists.
           lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },
           dependsOn: [vpcCni, kubeProxy, this.nodeRole.role],

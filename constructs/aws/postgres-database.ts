@@ -3,6 +3,7 @@
  * the master password generated and rotated by RDS in Secrets Manager (never in Terraform), backups
  * with a final snapshot, Performance Insights, enhanced monitoring and log exports.
  */
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { Construct } from "constructs";
@@ -11,18 +12,32 @@ import { ServiceRole, servicePrincipalTrust } from "./service-role";
 
 export const POSTGRES_PORT = 5432;
 
+/** The logs the instance exports to CloudWatch. */
+export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+
 /** Properties for {@link PostgresDatabase}. */
 export interface PostgresDatabaseProps {
   readonly identifier: string;
+  /**
+   * The major version only (`17`): RDS moves the minor with automatic minor upgrades, and the AWS
+   * provider keeps a major-only value without a diff (it records the running minor in
+   * `engine_version_actual`). A pinned minor would become a downgrade RDS refuses.
+   */
   readonly engineVersion: string;
   readonly instanceClass: string;
   readonly allocatedStorageGb: number;
   readonly maxAllocatedStorageGb: number;
   readonly kmsKeyArn: string;
+  /** Key of the exported log groups (its policy must let CloudWatch Logs use it). */
+  readonly logKmsKeyArn: string;
+  /** @default 365 */
+  readonly logRetentionDays?: number;
   readonly vpcId: string;
   readonly subnetGroupName: string;
   /** Security group of the only clients (the cluster nodes). */
   readonly clientSecurityGroupId: string;
+  /** Replica and backup clouds' ranges admitted over the private links. @default [] */
+  readonly linkedClientCidrs?: readonly string[];
   /**
    * A standby in a second AZ with automatic failover.
    * @default true
@@ -46,11 +61,6 @@ export interface PostgresDatabaseProps {
    * @default false
    */
   readonly logicalReplication?: boolean;
-  /**
-   * Networks of other clouds admitted on the PostgreSQL port over the private links.
-   * @default [] (the cluster nodes only)
-   */
-  readonly peerCidrs?: readonly string[];
 }
 
 /**
@@ -79,14 +89,17 @@ export class PostgresDatabase extends Construct {
     if (backupRetention < 7) {
       throw new Error(`PostgresDatabase '${props.identifier}': 'backupRetentionDays' (${backupRetention}) must be at least 7`);
     }
-    const major = props.engineVersion.split(".")[0];
+    if (!/^\d+$/.test(props.engineVersion)) {
+      throw new Error(`PostgresDatabase '${props.identifier}': 'engineVersion' (${props.engineVersion}) must be a major version only, such as 17`);
+    }
+    const major = props.engineVersion;
     const securityGroup = databaseSecurityGroup(this, "sg", {
       name: `${props.identifier}-postgres`,
       description: `PostgreSQL ${props.identifier}: port ${POSTGRES_PORT} from the cluster nodes only`,
       vpcId: props.vpcId,
       port: POSTGRES_PORT,
       sourceSecurityGroupId: props.clientSecurityGroupId,
-      peerCidrs: props.peerCidrs,
+      linkedPeerCidrs: props.linkedClientCidrs,
     });
     const parameters = new DbParameterGroup(this, "parameters", {
       name: `${props.identifier}-postgres${major}`,
@@ -107,6 +120,16 @@ export class PostgresDatabase extends Construct {
       assumeRolePolicy: servicePrincipalTrust("monitoring.rds.amazonaws.com"),
       managedPolicies: ["service-role/AmazonRDSEnhancedMonitoringRole"],
     });
+    // RDS would create /aws/rds/instance/<id>/<log> itself on first export: unencrypted and kept
+    // for ever. Created here first, they carry the key and a retention.
+    const logGroups = POSTGRES_LOG_EXPORTS.map(
+      (log) =>
+        new CloudwatchLogGroup(this, `${log}-logs`, {
+          name: `/aws/rds/instance/${props.identifier}/${log}`,
+          retentionInDays: props.logRetentionDays ?? 365,
+          kmsKeyId: props.logKmsKeyArn,
+        }),
+    );
     this.instance = new DbInstance(this, "instance", {
       identifier: props.identifier,
       engine: "postgres",
@@ -142,8 +165,9 @@ export class PostgresDatabase extends Construct {
       performanceInsightsRetentionPeriod: 7,
       monitoringInterval: 60,
       monitoringRoleArn: monitoringRole.arn,
-      enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+      enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+      dependsOn: logGroups,
     });
     this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
   }

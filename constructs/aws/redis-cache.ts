@@ -17,6 +17,11 @@ export const REDIS_PORT = 6379;
 export interface RedisCacheProps {
   /** At most 40 characters (ElastiCache's limit). */
   readonly identifier: string;
+  /**
+   * Redis OSS major.minor such as `7.1`: ElastiCache takes the newest patch and moves it with
+   * automatic minor upgrades, keeping the configured value (no diff).
+   */
+  readonly engineVersion: string;
   readonly nodeType: string;
   /** Read replicas besides the primary. */
   readonly replicas: number;
@@ -96,7 +101,7 @@ export class RedisCache extends Construct {
       replicationGroupId: props.identifier,
       description: `Redis of ${props.identifier}`,
       engine: "redis",
-      engineVersion: "7.1",
+      engineVersion: props.engineVersion,
       nodeType: props.nodeType,
       port: REDIS_PORT,
       numCacheClusters: 1 + props.replicas,

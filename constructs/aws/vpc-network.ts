@@ -34,8 +34,11 @@ export interface VpcNetworkProps {
   readonly accountId: string;
   readonly region: string;
   readonly cidr: string;
-  /** Availability zones by name, one subnet of each tier per zone. */
-  readonly availabilityZones: readonly string[];
+  /**
+   * Availability zones by zone id (`use1-az1`), one subnet of each tier per zone. Zone ids name the
+   * same zone in every account; zone names (`us-east-1a`) are shuffled per account.
+   */
+  readonly availabilityZoneIds: readonly string[];
   /**
    * One NAT gateway per AZ (an AZ outage leaves the others' egress intact) or one for the VPC.
    * @default "per-az"
@@ -54,6 +57,9 @@ export interface VpcNetworkProps {
 
 export class VpcNetwork extends Construct {
   readonly vpc: Vpc;
+  /** The zone ids the subnets are pinned to. */
+  readonly availabilityZoneIds: string[];
+  /** The zone names the account maps those ids to (known after apply). */
   readonly availabilityZones: string[];
   readonly publicSubnets: Subnet[] = [];
   readonly privateSubnets: Subnet[] = [];
@@ -62,10 +68,14 @@ export class VpcNetwork extends Construct {
   readonly docdbSubnetGroup: DocdbSubnetGroup;
   readonly elasticacheSubnetGroup: ElasticacheSubnetGroup;
   readonly flowLogGroup: CloudwatchLogGroup;
+  /** One route table per private subnet (each zone's NAT). */
+  readonly privateRouteTables: RouteTable[] = [];
+  /** The database subnets' route table (no internet route). */
+  readonly databaseRouteTable: RouteTable;
 
   constructor(scope: Construct, id: string, props: VpcNetworkProps) {
     super(scope, id);
-    const azCount = props.availabilityZones.length;
+    const azCount = props.availabilityZoneIds.length;
     const name = props.namePrefix;
     // Private subnets hold the nodes and pods (VPC CNI gives pods VPC addresses): 1/8 of the VPC each.
     // Public and database subnets only hold load balancers, NAT and database ENIs: 1/64 each.
@@ -75,7 +85,7 @@ export class VpcNetwork extends Construct {
       { name: "database", newBits: 6, count: azCount },
     ]);
 
-    this.availabilityZones = [...props.availabilityZones];
+    this.availabilityZoneIds = [...props.availabilityZoneIds];
 
     this.vpc = new Vpc(this, "vpc", {
       cidrBlock: props.cidr,
@@ -93,17 +103,18 @@ export class VpcNetwork extends Construct {
       tags: { Name: `${name}-public` },
     });
     const databaseRoutes = new RouteTable(this, "database-routes", { vpcId: this.vpc.id, tags: { Name: `${name}-database` } });
+    this.databaseRouteTable = databaseRoutes;
 
     const natCount = (props.natGateways ?? "per-az") === "per-az" ? azCount : 1;
     const nats: NatGateway[] = [];
-    const privateRouteTables: RouteTable[] = [];
+    const privateRouteTables = this.privateRouteTables;
     for (let i = 0; i < azCount; i++) {
-      const az = this.availabilityZones[i];
+      const az = this.availabilityZoneIds[i];
       const suffix = String.fromCharCode(97 + i);
       const pub = new Subnet(this, `public-${suffix}`, {
         vpcId: this.vpc.id,
         cidrBlock: plan.public[i],
-        availabilityZone: az,
+        availabilityZoneId: az,
         // Load balancers get public addresses from their own config; instances never do.
         mapPublicIpOnLaunch: false,
         tags: { Name: `${name}-public-${suffix}`, "kubernetes.io/role/elb": "1", [`kubernetes.io/cluster/${props.clusterName}`]: "shared" },
@@ -116,12 +127,12 @@ export class VpcNetwork extends Construct {
       }
     }
     for (let i = 0; i < azCount; i++) {
-      const az = this.availabilityZones[i];
+      const az = this.availabilityZoneIds[i];
       const suffix = String.fromCharCode(97 + i);
       const priv = new Subnet(this, `private-${suffix}`, {
         vpcId: this.vpc.id,
         cidrBlock: plan.private[i],
-        availabilityZone: az,
+        availabilityZoneId: az,
         tags: { Name: `${name}-private-${suffix}`, "kubernetes.io/role/internal-elb": "1", [`kubernetes.io/cluster/${props.clusterName}`]: "shared" },
       });
       const routes = new RouteTable(this, `private-${suffix}-routes`, {
@@ -137,12 +148,14 @@ export class VpcNetwork extends Construct {
       const db = new Subnet(this, `database-${suffix}`, {
         vpcId: this.vpc.id,
         cidrBlock: plan.database[i],
-        availabilityZone: az,
+        availabilityZoneId: az,
         tags: { Name: `${name}-database-${suffix}` },
       });
       new RouteTableAssociation(this, `database-${suffix}-routes`, { subnetId: db.id, routeTableId: databaseRoutes.id });
       this.databaseSubnets.push(db);
     }
+
+    this.availabilityZones = this.privateSubnets.map((subnet) => subnet.availabilityZone);
 
     // Flow logs of all traffic to a KMS-encrypted log group.
     const logKey = new CustomerManagedKey(this, "log-key", {

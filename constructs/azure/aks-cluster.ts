@@ -2,8 +2,10 @@
  * A private AKS cluster: Entra ID RBAC with local accounts off, OIDC issuer and workload identity,
  * Azure CNI overlay with Cilium network policy, a system pool and a zonal autoscaling user pool on
  * the nodes subnet behind the NAT gateway, the Key Vault secrets provider, Container Insights and
- * control-plane diagnostics into Log Analytics, the Azure Policy add-on, the Application Gateway
- * ingress controller on its own subnet, automatic upgrades in a weekly window.
+ * control-plane diagnostics into Log Analytics, the Azure Policy add-on, automatic upgrades in a
+ * weekly window. Ingress is the platform's Istio gateway behind the cluster's Standard load
+ * balancer: the Application Gateway ingress controller add-on is refused by AKS on Azure CNI
+ * overlay ("Application Gateway Ingress Controller addon is not supported with Azure CNI Overlay").
  */
 import { Fn } from "cdktf";
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
@@ -34,7 +36,6 @@ export interface AksClusterProps {
   /** Minor version such as `1.33`. @default AKS's default */
   readonly kubernetesVersion?: string;
   readonly nodesSubnetId: string;
-  readonly appGatewaySubnetId: string;
   readonly podCidr: string;
   readonly serviceCidr: string;
   /** Networks allowed to a public API server; empty keeps the cluster private. */
@@ -107,8 +108,10 @@ export class AksCluster extends Construct {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
-      dnsPrefix: isPrivate ? undefined : props.name,
-      dnsPrefixPrivateCluster: isPrivate ? props.name : undefined,
+      // `dns_prefix` for private clusters too: azurerm refuses `dns_prefix_private_cluster` unless a
+      // custom private DNS zone is given ("should only be set for private cluster with custom
+      // private dns zone"); with AKS's system-managed zone the private FQDN derives from dns_prefix.
+      dnsPrefix: props.name,
       kubernetesVersion: props.kubernetesVersion,
       skuTier: props.skuTier,
       privateClusterEnabled: isPrivate,
@@ -156,7 +159,6 @@ export class AksCluster extends Construct {
       keyVaultSecretsProvider: { secretRotationEnabled: true, secretRotationInterval: "2m" },
       omsAgent: { logAnalyticsWorkspaceId: this.workspace.id, msiAuthForMonitoringEnabled: true },
       azurePolicyEnabled: true,
-      ingressApplicationGateway: { subnetId: props.appGatewaySubnetId },
       imageCleanerEnabled: true,
       imageCleanerIntervalHours: 48,
       runCommandEnabled: false,
@@ -182,14 +184,6 @@ export class AksCluster extends Construct {
       maxPods: 110,
       upgradeSettings,
       lifecycle: { ignoreChanges: ["node_count"] },
-    });
-    // The Application Gateway ingress controller manages a gateway in the appgw subnet.
-    new RoleAssignment(this, "agic-subnet", {
-      scope: props.appGatewaySubnetId,
-      roleDefinitionName: "Network Contributor",
-      principalId: this.cluster.ingressApplicationGateway.ingressApplicationGatewayIdentity.get(0).objectId,
-      principalType: "ServicePrincipal",
-      description: "Application Gateway ingress controller: join its gateway to the appgw subnet",
     });
     // kube_config is sensitive as a whole; with local accounts off it holds no credential, and the
     // CA certificate in it is public (every client of the API server receives it).

@@ -6,6 +6,7 @@
 import { Fn } from "cdktf";
 import { CosmosdbAccount } from "@cdktf/provider-azurerm/lib/cosmosdb-account";
 import { Construct } from "constructs";
+import type { CustomerManagedKey } from "./key-vault";
 import { privateEndpoint } from "./private-endpoint";
 
 /** Properties for {@link CosmosMongo}. */
@@ -21,8 +22,8 @@ export interface CosmosMongoProps {
   readonly backupTier: "Continuous7Days" | "Continuous30Days";
   readonly endpointSubnetId: string;
   readonly dnsZoneId: string;
-  /** Encrypt with this Key Vault key (versionless id) through this user-assigned identity. */
-  readonly customerManagedKey: { readonly keyVaultKeyId: string; readonly identityId: string };
+  /** Encrypt with this Key Vault key through its identity, after the identity's grant. */
+  readonly customerManagedKey: CustomerManagedKey;
   /** @default false */
   readonly preventDestroy?: boolean;
 }
@@ -55,6 +56,8 @@ export class CosmosMongo extends Construct {
       identity: { type: "UserAssigned", identityIds: [props.customerManagedKey.identityId] },
       defaultIdentityType: Fn.join("=", ["UserAssignedIdentity", props.customerManagedKey.identityId]),
       keyVaultKeyId: props.customerManagedKey.keyVaultKeyId,
+      // Cosmos DB checks the key through the identity when it creates the account.
+      dependsOn: [props.customerManagedKey.grant],
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     privateEndpoint(this, "endpoint", {

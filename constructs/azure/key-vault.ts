@@ -3,16 +3,35 @@
  * protection, 90-day soft delete, firewall denying by default (public network access only for the
  * listed addresses), optionally a private endpoint. The deploying identity gets Key Vault Secrets
  * Officer or Crypto Officer only when the stack writes a secret or creates a key.
+ *
+ * Keys and secrets are data-plane calls Terraform makes to the vault itself, so each needs a path
+ * there: the private endpoint (Terraform inside the VNet; the key or secret waits for the endpoint
+ * and its DNS record) or public access for the listed addresses. A vault with neither is refused.
  */
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
+import { PrivateEndpoint } from "@cdktf/provider-azurerm/lib/private-endpoint";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { Password } from "@cdktf/provider-random/lib/password";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { privateEndpoint } from "./private-endpoint";
+
+/**
+ * A customer-managed key as storage and Cosmos DB take it: the key, the user-assigned identity the
+ * service presents, and the role assignment that lets that identity use the key. Azure checks the
+ * key at create time, so the encrypted resource must be created after `grant`.
+ */
+export interface CustomerManagedKey {
+  /** Versionless id of the Key Vault key. */
+  readonly keyVaultKeyId: string;
+  readonly identityId: string;
+  /** The identity's role on the vault's keys; the encrypted resource depends on it. */
+  readonly grant: ITerraformDependable;
+}
 
 /** Properties for {@link SecureKeyVault}. */
 export interface SecureKeyVaultProps {
@@ -36,10 +55,17 @@ export class SecureKeyVault extends Construct {
   private readonly props: SecureKeyVaultProps;
   private client?: DataAzurermClientConfig;
   private readonly deployerRoles = new Map<string, RoleAssignment>();
+  /** The private endpoint with its DNS zone group (the A record), when the vault has one. */
+  readonly endpoint?: PrivateEndpoint;
 
   constructor(scope: Construct, id: string, props: SecureKeyVaultProps) {
     super(scope, id);
     this.props = props;
+    if (props.allowedIps.length === 0 && !props.privateEndpoint) {
+      throw new Error(
+        `SecureKeyVault '${props.name}': with no 'allowedIps' public network access is off, so Terraform reaches the vault's keys and secrets only through a private endpoint; give 'privateEndpoint' or 'allowedIps'`,
+      );
+    }
     this.vault = new KeyVault(this, "vault", {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
@@ -54,7 +80,7 @@ export class SecureKeyVault extends Construct {
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     if (props.privateEndpoint) {
-      privateEndpoint(this, "endpoint", {
+      this.endpoint = privateEndpoint(this, "endpoint", {
         name: `${props.name}-pe`,
         resourceGroupName: props.resourceGroupName,
         location: props.location,
@@ -75,25 +101,25 @@ export class SecureKeyVault extends Construct {
       keySize: 3072,
       keyOpts: ["wrapKey", "unwrapKey"],
       rotationPolicy: { expireAfter: "P2Y", notifyBeforeExpiry: "P30D", automatic: { timeAfterCreation: "P1Y" } },
-      dependsOn: [this.deployerRole("Key Vault Crypto Officer", "creates the vault's keys")],
+      dependsOn: this.dataPlanePath(this.deployerRole("Key Vault Crypto Officer", "creates the vault's keys")),
       lifecycle: this.props.preventDestroy ? { preventDestroy: true } : undefined,
     });
   }
 
   /**
-   * A user-assigned identity that Azure services (storage, Cosmos DB) present to use this vault's
-   * keys for customer-managed encryption.
+   * A user-assigned identity that Azure services (storage, Cosmos DB) present to use `key` for
+   * customer-managed encryption, with its role on the vault's keys.
    */
-  encryptionIdentity(id: string, name: string): UserAssignedIdentity {
+  customerManagedKey(id: string, name: string, key: KeyVaultKey): CustomerManagedKey {
     const identity = new UserAssignedIdentity(this, id, { name, resourceGroupName: this.props.resourceGroupName, location: this.props.location });
-    new RoleAssignment(this, `${id}-key-user`, {
+    const grant = new RoleAssignment(this, `${id}-key-user`, {
       scope: this.vault.id,
       roleDefinitionName: "Key Vault Crypto Service Encryption User",
       principalId: identity.principalId,
       principalType: "ServicePrincipal",
       description: "Services wrap and unwrap their data keys with this vault's keys",
     });
-    return identity;
+    return { keyVaultKeyId: key.versionlessId, identityId: identity.id, grant };
   }
 
   /** Generates a password into the vault. `value` is for the resource that needs it, never an output. */
@@ -104,7 +130,7 @@ export class SecureKeyVault extends Construct {
       keyVaultId: this.vault.id,
       value: password.result,
       contentType: "password",
-      dependsOn: [this.deployerRole("Key Vault Secrets Officer", "writes the generated passwords")],
+      dependsOn: this.dataPlanePath(this.deployerRole("Key Vault Secrets Officer", "writes the generated passwords")),
     });
     return { secret, value: password.result };
   }
@@ -119,8 +145,13 @@ export class SecureKeyVault extends Construct {
       keyVaultId: this.vault.id,
       value,
       contentType: "password",
-      dependsOn: [this.deployerRole("Key Vault Secrets Officer", "writes the generated passwords")],
+      dependsOn: this.dataPlanePath(this.deployerRole("Key Vault Secrets Officer", "writes the generated passwords")),
     });
+  }
+
+  /** What a data-plane call waits for: the deployer's role and, where there is one, the private endpoint. */
+  private dataPlanePath(role: RoleAssignment): ITerraformDependable[] {
+    return this.endpoint ? [role, this.endpoint] : [role];
   }
 
   /** The deploying identity's data-plane role on this vault, made once on first need. */

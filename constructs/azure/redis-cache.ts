@@ -1,7 +1,8 @@
 /**
  * Azure Cache for Redis: TLS 1.2 only (the non-TLS port closed), no public network access, a
  * private endpoint, Entra ID authentication only (access keys off); Premium across zones where asked (else Standard,
- * replicated).
+ * replicated). Azure refuses a Premium cache spread over more zones than it has nodes (the primary
+ * plus its replicas), so the construct refuses it first.
  */
 import { RedisCache } from "@cdktf/provider-azurerm/lib/redis-cache";
 import { Construct } from "constructs";
@@ -12,8 +13,12 @@ export interface SecureRedisCacheProps {
   readonly name: string;
   readonly resourceGroupName: string;
   readonly location: string;
-  /** Premium P1 across three zones; otherwise Standard C1. */
+  /** Premium P1 across `zones`; otherwise Standard C1 (two nodes, no zone choice). */
   readonly premium: boolean;
+  /** Premium only: the zones its nodes are spread over. @default ["1", "2", "3"] */
+  readonly zones?: readonly string[];
+  /** Premium only: replicas of the primary (1-3); nodes are replicas + 1. @default one per zone after the primary's */
+  readonly replicasPerPrimary?: number;
   readonly endpointSubnetId: string;
   readonly dnsZoneId: string;
   /** @default false */
@@ -25,6 +30,11 @@ export class SecureRedisCache extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureRedisCacheProps) {
     super(scope, id);
+    const zones = props.premium ? [...(props.zones ?? ["1", "2", "3"])] : undefined;
+    const replicas = props.premium ? (props.replicasPerPrimary ?? Math.max(1, (zones?.length ?? 1) - 1)) : undefined;
+    if (zones && replicas !== undefined && zones.length > replicas + 1) {
+      throw new Error(`SecureRedisCache '${props.name}': ${zones.length} zones need at least ${zones.length} nodes, 'replicasPerPrimary' ${replicas} gives ${replicas + 1}`);
+    }
     this.cache = new RedisCache(this, "cache", {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
@@ -32,7 +42,8 @@ export class SecureRedisCache extends Construct {
       skuName: props.premium ? "Premium" : "Standard",
       family: props.premium ? "P" : "C",
       capacity: 1,
-      zones: props.premium ? ["1", "2", "3"] : undefined,
+      zones,
+      replicasPerPrimary: replicas,
       redisVersion: "6",
       minimumTlsVersion: "1.2",
       nonSslPortEnabled: false,

@@ -6,6 +6,8 @@
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { Construct } from "constructs";
+import { Netmask } from "netmask";
+import type { CustomerManagedKey } from "./key-vault";
 
 /** Properties for {@link SecureStorageAccount}. */
 export interface SecureStorageAccountProps {
@@ -25,8 +27,8 @@ export interface SecureStorageAccountProps {
   readonly publicNetworkAccess?: boolean;
   /** Public networks allowed when `publicNetworkAccess` is on. @default [] (any, authenticated) */
   readonly allowedIps?: readonly string[];
-  /** Encrypt with this Key Vault key (versionless id) through this user-assigned identity. @default Microsoft-managed keys */
-  readonly customerManagedKey?: { readonly keyVaultKeyId: string; readonly identityId: string };
+  /** Encrypt with this Key Vault key through its identity, after the identity's grant. @default Microsoft-managed keys */
+  readonly customerManagedKey?: CustomerManagedKey;
   /** @default false */
   readonly preventDestroy?: boolean;
 }
@@ -59,7 +61,7 @@ export class SecureStorageAccount extends Construct {
       networkRules: {
         defaultAction: publicAccess && (props.allowedIps ?? []).length === 0 ? "Allow" : "Deny",
         bypass: ["AzureServices"],
-        ipRules: publicAccess ? [...(props.allowedIps ?? [])] : [],
+        ipRules: publicAccess ? storageIpRules(props.allowedIps ?? []) : [],
       },
       blobProperties: {
         versioningEnabled: true,
@@ -72,6 +74,8 @@ export class SecureStorageAccount extends Construct {
         ? { keyVaultKeyId: props.customerManagedKey.keyVaultKeyId, userAssignedIdentityId: props.customerManagedKey.identityId }
         : undefined,
       sasPolicy: { expirationPeriod: "00.01:00:00", expirationAction: "Block" },
+      // Azure reads the key through the identity when it creates the account.
+      dependsOn: props.customerManagedKey ? [props.customerManagedKey.grant] : undefined,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.container = new StorageContainer(this, "container", {
@@ -80,4 +84,17 @@ export class SecureStorageAccount extends Construct {
       containerAccessType: "private",
     });
   }
+}
+
+/**
+ * IP rules as Azure Storage takes them: it refuses /31 and /32 prefixes ("configure these ranges
+ * using individual IP address rules"), so those become their addresses.
+ */
+export function storageIpRules(cidrs: readonly string[]): string[] {
+  return cidrs.flatMap((cidr) => {
+    const block = new Netmask(cidr);
+    if (block.bitmask === 32) return [block.base];
+    if (block.bitmask === 31) return [block.first, block.last];
+    return [cidr];
+  });
 }

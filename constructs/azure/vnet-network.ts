@@ -38,6 +38,13 @@ export interface VnetNetworkProps {
   readonly namePrefix: string;
   readonly location: string;
   readonly cidr: string;
+  /**
+   * Pod range of Azure CNI overlay. Overlay pods keep their own addresses between nodes (no SNAT
+   * inside the VNet), so the nodes' NSG must admit this range on every protocol, or pod-to-pod
+   * traffic and cluster DNS (CoreDNS on UDP 53) are dropped by the deny-all rule.
+   * @default none: no overlay rule (a cluster on this network then needs one)
+   */
+  readonly podCidr?: string;
   /** Refuse to destroy the resource group and VNet. @default false */
   readonly preventDestroy?: boolean;
 }
@@ -57,15 +64,8 @@ export class VnetNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: VnetNetworkProps) {
     super(scope, id);
-    const prefix = new Netmask(props.cidr).bitmask;
-    // Nodes get a quarter of the VNet (pods live on the overlay, not in it); the rest are /24s.
-    const plan = carveSubnets(props.cidr, [
-      { name: "nodes", newBits: 2, count: 1 },
-      { name: "appgw", newBits: 24 - prefix, count: 1 },
-      { name: "endpoints", newBits: 24 - prefix, count: 1 },
-      { name: "postgres", newBits: 24 - prefix, count: 1 },
-    ]);
-    this.subnetCidrs = { nodes: plan.nodes[0], appgw: plan.appgw[0], endpoints: plan.endpoints[0], postgres: plan.postgres[0] };
+    const plan = vnetSubnetPlan(props.cidr);
+    this.subnetCidrs = { nodes: plan.nodes, appgw: plan.appgw, endpoints: plan.endpoints, postgres: plan.postgres };
     const lifecycle = props.preventDestroy ? { preventDestroy: true } : undefined;
 
     this.resourceGroup = new ResourceGroup(this, "resource-group", { name: props.namePrefix, location: props.location, lifecycle });
@@ -106,6 +106,11 @@ export class VnetNetwork extends Construct {
         allow(100, "ingress-from-internet", "Internet", INGRESS_PORTS, "The ingress and east-west gateways' load balancers (Cloudflare, other clusters)"),
         allow(110, "azure-load-balancer", "AzureLoadBalancer", ["*"], "Load balancer health probes"),
         allow(120, "vnet", "VirtualNetwork", ["*"], "Nodes, Application Gateway and control plane inside the VNet"),
+        // Azure CNI overlay's NSG requirements: node to node and pod to pod on all ports and protocols.
+        allow(130, "nodes", this.subnetCidrs.nodes, ["*"], "Node to node on every protocol (kubelet, tunnels, hostNetwork DNS)", "*"),
+        ...(props.podCidr
+          ? [allow(140, "pods", props.podCidr, ["*"], "Overlay pods to pods and nodes on every protocol, cluster DNS (UDP/TCP 53) among it", "*")]
+          : []),
       ],
       appgw: [
         allow(100, "gateway-manager", "GatewayManager", ["65200-65535"], "Application Gateway v2 infrastructure (required)"),
@@ -167,13 +172,41 @@ export class VnetNetwork extends Construct {
   }
 }
 
-function allow(priority: number, name: string, source: string, ports: string[], description: string): Rule {
+/**
+ * The VNet's subnet plan. Nodes get a quarter of the VNet (pods live on the overlay, not in it);
+ * Application Gateway, private endpoints and PostgreSQL a /24 each; after them the subnets of the
+ * gateway stack (`<env>-azure-gateway`): `GatewaySubnet` (/27, the size Azure recommends for
+ * active-active gateways) and the DNS resolver's inbound and outbound endpoints (/28 each).
+ */
+export function vnetSubnetPlan(cidr: string): Record<"nodes" | "appgw" | "endpoints" | "postgres" | "gateway" | "dnsInbound" | "dnsOutbound", string> {
+  const prefix = new Netmask(cidr).bitmask;
+  const plan = carveSubnets(cidr, [
+    { name: "nodes", newBits: 2, count: 1 },
+    { name: "appgw", newBits: 24 - prefix, count: 1 },
+    { name: "endpoints", newBits: 24 - prefix, count: 1 },
+    { name: "postgres", newBits: 24 - prefix, count: 1 },
+    { name: "gateway", newBits: 27 - prefix, count: 1 },
+    { name: "dnsInbound", newBits: 28 - prefix, count: 1 },
+    { name: "dnsOutbound", newBits: 28 - prefix, count: 1 },
+  ]);
+  return {
+    nodes: plan.nodes[0],
+    appgw: plan.appgw[0],
+    endpoints: plan.endpoints[0],
+    postgres: plan.postgres[0],
+    gateway: plan.gateway[0],
+    dnsInbound: plan.dnsInbound[0],
+    dnsOutbound: plan.dnsOutbound[0],
+  };
+}
+
+function allow(priority: number, name: string, source: string, ports: string[], description: string, protocol: "Tcp" | "*" = "Tcp"): Rule {
   return {
     name: `allow-${name}`,
     priority,
     direction: "Inbound",
     access: "Allow",
-    protocol: "Tcp",
+    protocol,
     sourceAddressPrefix: source,
     sourcePortRange: "*",
     destinationAddressPrefix: "*",

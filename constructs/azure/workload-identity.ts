@@ -2,8 +2,9 @@
  * AKS workload identity for the platform add-ons: each add-on that calls Azure APIs gets its own
  * user-assigned identity, trusted only for its Kubernetes service account through a federated
  * credential on the cluster's OIDC issuer, with only the roles it needs. Made on first use.
- * Vault's unseal key is an HSM key in a Key Vault of its own, reachable only from the cluster's
- * egress address and the allowlisted deploy networks.
+ * Vault's unseal key is an HSM key in a Key Vault of its own, reachable through a private endpoint
+ * in the VNet (Vault's pods and an in-VNet runner resolve it through the VNet's private DNS zone)
+ * or, where the deploy runs from the allowlist, from the cluster's egress address and those networks.
  */
 import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";
 import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
@@ -22,8 +23,11 @@ export interface AzureWorkloadIdentityProps {
   readonly oidcIssuerUrl: string;
   /** Public egress address of the cluster (the NAT gateway), admitted by the unseal Key Vault. */
   readonly egressIp: string;
-  /** Deploy networks admitted by the unseal Key Vault (to create the key). */
-  readonly allowedIps: readonly string[];
+  /**
+   * How the unseal Key Vault is reached: through a private endpoint in this subnet and DNS zone
+   * (public access off), or on its public endpoint by the cluster's egress and these deploy networks.
+   */
+  readonly unsealVaultAccess: { readonly privateEndpoint: { readonly subnetId: string; readonly dnsZoneId: string } } | { readonly allowedIps: readonly string[] };
   /** 3-24 characters, globally unique. */
   readonly unsealVaultName: string;
   /** @default false */
@@ -61,7 +65,9 @@ export class AzureWorkloadIdentity extends Construct implements WorkloadIdentity
       resourceGroupName: p.resourceGroupName,
       location: p.location,
       tenantId: p.tenantId,
-      allowedIps: [p.egressIp, ...p.allowedIps],
+      ...("privateEndpoint" in p.unsealVaultAccess
+        ? { allowedIps: [], privateEndpoint: p.unsealVaultAccess.privateEndpoint }
+        : { allowedIps: [p.egressIp, ...p.unsealVaultAccess.allowedIps] }),
       preventDestroy: p.preventDestroy,
     });
     this.unseal = { vault, key: vault.wrappingKey("unseal-key", UNSEAL_KEY) };

@@ -8,7 +8,7 @@ import { DatabaseFirewall } from "@cdktf/provider-digitalocean/lib/database-fire
 import { DatabaseReplica } from "@cdktf/provider-digitalocean/lib/database-replica";
 import { Construct } from "constructs";
 
-export type DatabaseEngine = "pg" | "mongodb" | "valkey";
+export type DatabaseEngine = "pg" | "mongodb" | "valkey" | "kafka";
 
 /** Properties for {@link ManagedDatabase}. */
 export interface ManagedDatabaseProps {

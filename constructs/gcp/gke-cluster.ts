@@ -11,6 +11,7 @@ import { ContainerNodePool } from "@cdktf/provider-google/lib/container-node-poo
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { Construct } from "constructs";
+import { GKE_MINIMUM_MAINTENANCE_HOURS, GKE_MINIMUM_WINDOW_HOURS, Weekday, minimumMaintenanceHours } from "../../modules/maintenance";
 
 /** What the node service account may do: write logs and metrics, read images. Nothing else. */
 export const NODE_SERVICE_ACCOUNT_ROLES = [
@@ -54,8 +55,22 @@ export interface GkeClusterProps {
   /** Cloud KMS key for application-layer secrets encryption and node boot disks. */
   readonly kmsKeyId: string;
   readonly nodePools: readonly GkeNodePoolSpec[];
+  /**
+   * The weekly maintenance window (UTC). GKE refuses windows that leave under 48 hours of
+   * maintenance in any 32 days; two days of 4 hours each leave 32-40.
+   * @default Saturday and Sunday, 03:00 for 6 hours (48 hours in the worst 32 days)
+   */
+  readonly maintenance?: GkeMaintenanceWindow;
   /** @default false */
   readonly deletionProtection?: boolean;
+}
+
+/** A recurring weekly maintenance window. */
+export interface GkeMaintenanceWindow {
+  readonly days: readonly Weekday[];
+  /** HH:MM, UTC. */
+  readonly startTime: string;
+  readonly durationHours: number;
 }
 
 export class GkeCluster extends Construct {
@@ -70,6 +85,13 @@ export class GkeCluster extends Construct {
       throw new Error(`GkeCluster '${props.clusterName}': 'masterAuthorizedCidrs' must not contain a /0 network (${authorized.join(", ")})`);
     }
     this.workloadPool = `${props.projectId}.svc.id.goog`;
+    const maintenance = props.maintenance ?? { days: ["SA", "SU"], startTime: "03:00", durationHours: 6 };
+    const availability = minimumMaintenanceHours(maintenance.days, maintenance.durationHours);
+    if (maintenance.durationHours < GKE_MINIMUM_WINDOW_HOURS || availability < GKE_MINIMUM_MAINTENANCE_HOURS) {
+      throw new Error(
+        `GkeCluster '${props.clusterName}': the maintenance window (${maintenance.days.join(",")} for ${maintenance.durationHours} h) gives ${availability} h in the worst 32 days; GKE needs windows of at least ${GKE_MINIMUM_WINDOW_HOURS} h adding up to ${GKE_MINIMUM_MAINTENANCE_HOURS} h`,
+      );
+    }
 
     this.nodeServiceAccount = new ServiceAccount(this, "node-sa", {
       accountId: `${props.clusterName}-nodes`.slice(0, 30).replace(/-+$/, ""),
@@ -131,7 +153,7 @@ export class GkeCluster extends Construct {
       },
       securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
       binaryAuthorization: { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" },
-      maintenancePolicy: { recurringWindow: { startTime: "2025-01-05T03:00:00Z", endTime: "2025-01-05T07:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SA,SU" } },
+      maintenancePolicy: { recurringWindow: recurringWindow(maintenance) },
       deletionProtection: props.deletionProtection ?? false,
       lifecycle: { ignoreChanges: ["node_config"] },
     });
@@ -167,4 +189,15 @@ export class GkeCluster extends Construct {
       });
     }
   }
+}
+
+/**
+ * GKE's recurring window: a first occurrence (any past date: `BYDAY` picks the days) and its end,
+ * which GKE reads as the window's length.
+ */
+export function recurringWindow(window: GkeMaintenanceWindow): { startTime: string; endTime: string; recurrence: string } {
+  const start = new Date(`2025-01-04T${window.startTime}:00Z`);
+  const end = new Date(start.getTime() + window.durationHours * 3_600_000);
+  const iso = (date: Date) => date.toISOString().replace(/\.000Z$/, "Z");
+  return { startTime: iso(start), endTime: iso(end), recurrence: `FREQ=WEEKLY;BYDAY=${window.days.join(",")}` };
 }

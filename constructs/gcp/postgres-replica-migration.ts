@@ -10,14 +10,10 @@
  * promotes nothing (`... promote`). The source password is an input-only API field the pinned
  * google provider (6.50) has no write-only variant of, so it is kept in this stack's state.
  */
-import { ComputeNetworkPeeringRoutesConfig } from "@cdktf/provider-google/lib/compute-network-peering-routes-config";
 import { DatabaseMigrationServiceConnectionProfile } from "@cdktf/provider-google/lib/database-migration-service-connection-profile";
 import { DatabaseMigrationServiceMigrationJob } from "@cdktf/provider-google/lib/database-migration-service-migration-job";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-
-/** The peering Google's service producers (Cloud SQL) use on the VPC, made by private service access. */
-export const SERVICE_NETWORKING_PEERING = "servicenetworking-googleapis-com";
 
 /** Properties for {@link PostgresReplicaMigration}. */
 export interface PostgresReplicaMigrationProps {
@@ -26,8 +22,6 @@ export interface PostgresReplicaMigrationProps {
   readonly region: string;
   /** Id (`projects/<p>/global/networks/<n>`) of the VPC the Cloud SQL instance peers with. */
   readonly networkId: string;
-  /** Name of that VPC (for the service-networking peering's route export). */
-  readonly networkName: string;
   /** The primary's host name, resolved and reached over the private link. */
   readonly sourceHost: string;
   readonly sourcePort: number;
@@ -50,13 +44,8 @@ export class PostgresReplicaMigration extends Construct {
   constructor(scope: Construct, id: string, props: PostgresReplicaMigrationProps) {
     super(scope, id);
     // Cloud SQL lives in Google's producer network behind the private-service-access peering; it
-    // reaches the primary only if the VPC exports its dynamic (BGP-learned) routes to that peering.
-    const routes = new ComputeNetworkPeeringRoutesConfig(this, "service-routes", {
-      network: props.networkName,
-      peering: SERVICE_NETWORKING_PEERING,
-      exportCustomRoutes: true,
-      importCustomRoutes: false,
-    });
+    // reaches the primary over the routes the GCP gateway stack exports into that peering
+    // (stacks/interconnect, which a replica role requires: modules/config/data-roles.ts).
     this.source = new DatabaseMigrationServiceConnectionProfile(this, "source", {
       location: props.region,
       connectionProfileId: `${props.idPrefix}-source`,
@@ -85,7 +74,6 @@ export class PostgresReplicaMigration extends Construct {
       source: this.source.name,
       destination: this.destination.name,
       vpcPeeringConnectivity: { vpc: props.networkId },
-      dependsOn: [routes],
     });
   }
 }

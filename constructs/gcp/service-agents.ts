@@ -6,7 +6,7 @@
 import { DataGoogleProject } from "@cdktf/provider-google/lib/data-google-project";
 import { Construct } from "constructs";
 
-export type ServiceAgent = "gke" | "compute" | "cloud-sql" | "storage" | "memorystore" | "secret-manager";
+export type ServiceAgent = "gke" | "compute" | "cloud-sql" | "storage" | "memorystore" | "secret-manager" | "managed-kafka";
 
 const DOMAIN: Record<ServiceAgent, string> = {
   gke: "container-engine-robot.iam.gserviceaccount.com",
@@ -15,6 +15,7 @@ const DOMAIN: Record<ServiceAgent, string> = {
   storage: "gs-project-accounts.iam.gserviceaccount.com",
   memorystore: "cloud-redis.iam.gserviceaccount.com",
   "secret-manager": "gcp-sa-secretmanager.iam.gserviceaccount.com",
+  "managed-kafka": "gcp-sa-managedkafka.iam.gserviceaccount.com",
 };
 
 export class ServiceAgents extends Construct {

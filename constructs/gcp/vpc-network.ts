@@ -48,7 +48,8 @@ export class GcpNetwork extends Construct {
     this.network = new ComputeNetwork(this, "vpc", {
       name: `${name}-vpc`,
       autoCreateSubnetworks: false,
-      routingMode: "REGIONAL",
+      // Global: routes the Cloud Router learns over the cross-cloud links reach every region's subnets.
+      routingMode: "GLOBAL",
       description: `VPC of ${name}`,
     });
     this.subnet = new ComputeSubnetwork(this, "nodes", {

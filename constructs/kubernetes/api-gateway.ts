@@ -5,20 +5,20 @@
  */
 import { Construct } from "constructs";
 import { CHARTS } from "./charts";
-import { platformNamespace } from "./namespace";
+import { meshNamespace } from "./namespace";
 import { PinnedChart } from "./pinned-chart";
 import type { PlatformContext } from "./platform-context";
 
 export class ApiGateway extends Construct {
   constructor(scope: Construct, id: string, ctx: PlatformContext) {
     super(scope, id);
-    const ns = platformNamespace(this, ctx, "emissary", { "istio-injection": "enabled" });
+    const ns = meshNamespace(this, ctx, "emissary");
     new PinnedChart(this, "chart", {
       source: CHARTS.emissary,
       namespace: "emissary",
       createNamespace: false,
       provider: ctx.helm,
-      dependsOn: [ns],
+      dependsOn: ns.dependsOn,
       values: {
         replicaCount: ctx.production ? 3 : 1,
         service: { type: "ClusterIP" },

@@ -1,6 +1,11 @@
 /**
- * cert-manager with its CRDs, and a ClusterIssuer for public certificates from Let's Encrypt,
- * solving HTTP-01 challenges through the Istio ingress gateway.
+ * cert-manager with its CRDs, and a ClusterIssuer for public certificates from Let's Encrypt that
+ * solves DNS-01 challenges in the environment's Cloudflare zone. DNS-01 works for every cluster
+ * behind the edge alike: an HTTP-01 challenge would reach only the cluster the failover load
+ * balancer picks (and always-HTTPS redirects it), so the other clusters could never renew.
+ *
+ * The Cloudflare API token is a prerequisite secret (see `prerequisites.ts`): created by an operator,
+ * never by Terraform, so its value is in no synthesized file and no state.
  */
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { Construct } from "constructs";
@@ -8,13 +13,20 @@ import { CHARTS } from "./charts";
 import { ManifestBundle } from "./manifest-bundle";
 import { PinnedChart } from "./pinned-chart";
 import type { PlatformContext } from "./platform-context";
+import { CLOUDFLARE_DNS01_TOKEN } from "./prerequisites";
 
 export const PUBLIC_CLUSTER_ISSUER = "letsencrypt-production";
+export const CERT_MANAGER_NAMESPACE = "cert-manager";
 
 /** Properties for {@link CertManager}. */
 export interface CertManagerProps {
   /** ACME account contact. @default no contact address */
   readonly acmeEmail?: string;
+  /**
+   * The Cloudflare zone that holds the environment's names (the parent zone for an environment
+   * inside another's). @default no public ClusterIssuer: the environment's zone is not on Cloudflare
+   */
+  readonly dnsZone?: string;
 }
 
 export class CertManager extends Construct {
@@ -24,7 +36,7 @@ export class CertManager extends Construct {
     super(scope, id);
     this.release = new PinnedChart(this, "chart", {
       source: CHARTS.certManager,
-      namespace: "cert-manager",
+      namespace: CERT_MANAGER_NAMESPACE,
       provider: ctx.helm,
       values: {
         crds: { enabled: true, keep: true },
@@ -34,9 +46,10 @@ export class CertManager extends Construct {
         prometheus: { enabled: true },
       },
     }).release;
+    if (!props.dnsZone) return;
     new ManifestBundle(this, "issuer", {
       releaseName: "cluster-issuers",
-      namespace: "cert-manager",
+      namespace: CERT_MANAGER_NAMESPACE,
       provider: ctx.helm,
       dependsOn: [this.release],
       manifests: [
@@ -49,7 +62,13 @@ export class CertManager extends Construct {
               server: "https://acme-v02.api.letsencrypt.org/directory",
               ...(props.acmeEmail ? { email: props.acmeEmail } : {}),
               privateKeySecretRef: { name: `${PUBLIC_CLUSTER_ISSUER}-account` },
-              solvers: [{ http01: { ingress: { ingressClassName: "istio" } } }],
+              solvers: [
+                {
+                  // A ClusterIssuer reads its secrets from cert-manager's cluster resource namespace (its own).
+                  dns01: { cloudflare: { apiTokenSecretRef: { name: CLOUDFLARE_DNS01_TOKEN.name, key: CLOUDFLARE_DNS01_TOKEN.key } } },
+                  selector: { dnsZones: [props.dnsZone] },
+                },
+              ],
             },
           },
         },

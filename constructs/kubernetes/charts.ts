@@ -11,7 +11,9 @@ const ARGO = "https://argoproj.github.io/argo-helm";
 const PROMETHEUS = "https://prometheus-community.github.io/helm-charts";
 const GRAFANA = "https://grafana.github.io/helm-charts";
 const OTEL = "https://open-telemetry.github.io/opentelemetry-helm-charts";
-const ISTIO_VERSION = "1.24.2";
+export const ISTIO_VERSION = "1.24.2";
+/** Where Istio 1.24's release charts take their images from (`global.hub`), set explicitly in istiod's values. */
+export const ISTIO_HUB = "docker.io/istio";
 
 export const CHARTS = {
   certManager: { chart: "cert-manager", repository: JETSTACK, version: "v1.16.2" },
@@ -30,10 +32,12 @@ export const CHARTS = {
   vault: { chart: "vault", repository: HASHICORP, version: "0.29.1" },
   falco: { chart: "falco", repository: "https://falcosecurity.github.io/charts", version: "4.16.1" },
   gatekeeper: { chart: "gatekeeper", repository: "https://open-policy-agent.github.io/gatekeeper/charts", version: "3.18.0" },
-  clusterAutoscaler: { chart: "cluster-autoscaler", repository: "https://kubernetes.github.io/autoscaler", version: "9.43.2" },
+  clusterAutoscaler: { chart: "cluster-autoscaler", repository: "https://kubernetes.github.io/autoscaler", version: "9.59.0" },
   metricsServer: { chart: "metrics-server", repository: "https://kubernetes-sigs.github.io/metrics-server", version: "3.12.2" },
   vpa: { chart: "vpa", repository: "https://charts.fairwinds.com/stable", version: "4.7.1" },
   awsLoadBalancerController: { chart: "aws-load-balancer-controller", repository: "https://aws.github.io/eks-charts", version: "1.11.0" },
+  /** RabbitMQ Cluster Operator + Messaging Topology Operator (Bitnami's packaging; images overridden to upstream's, see rabbitmq.ts). */
+  rabbitmqClusterOperator: { chart: "rabbitmq-cluster-operator", repository: "oci://registry-1.docker.io/bitnamicharts", version: "4.3.3" },
   /** Installs plain manifests (ClusterIssuers, Gatekeeper constraints, Istio gateways) as a release. */
   raw: { chart: "raw", repository: "https://bedag.github.io/helm-charts", version: "2.0.0" },
 } as const satisfies Record<string, ChartSource>;

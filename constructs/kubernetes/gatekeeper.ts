@@ -1,5 +1,6 @@
 /**
- * OPA Gatekeeper with the baseline constraints, applied in the same deploy as the controller:
+ * OPA Gatekeeper with the baseline constraints, applied in the same deploy as the controller once
+ * its constraint CRDs exist:
  * no privileged containers (outside the system namespaces that need them), required labels on
  * application workloads, and images only from allowed registries in application namespaces.
  * Violations are denied in production and warned about elsewhere.
@@ -36,7 +37,12 @@ function template(kind: string, rego: string, parameters?: Record<string, unknow
   };
 }
 
-export const CONSTRAINT_TEMPLATES = [
+/** The constraint kind a ConstraintTemplate defines. */
+export function constraintKind(template: Record<string, any>): string {
+  return template.spec.crd.spec.names.kind;
+}
+
+export const CONSTRAINT_TEMPLATES: Record<string, any>[] = [
   template(
     "K8sBlockPrivileged",
     `package k8sblockprivileged
@@ -75,10 +81,86 @@ ${CONTAINERS_REGO}`,
   ),
 ];
 
+/**
+ * kubectl >= 1.31 (`wait --for=create`), the image Gatekeeper's own CRD image is built from
+ * (crd.Dockerfile), shell-free: the binary is /bin/kubectl.
+ */
+export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.32.0";
+
+/** The CRD Gatekeeper's controller makes for a ConstraintTemplate of kind `kind`. */
+export function constraintCrd(kind: string): string {
+  return `${kind.toLowerCase()}.constraints.gatekeeper.sh`;
+}
+
+/**
+ * Hook resources of the templates release that hold it until the controller has made every
+ * template's constraint CRD and the API server serves it. Without them the constraints release,
+ * which runs right after, fails with "no matches for kind K8sBlockPrivileged": the controller
+ * creates those CRDs asynchronously, after the templates exist.
+ */
+function crdWaitHook(kinds: readonly string[]): Record<string, unknown>[] {
+  const name = "gatekeeper-constraint-crds-ready";
+  const hook = (weight: number) => ({
+    "helm.sh/hook": "post-install,post-upgrade",
+    "helm.sh/hook-weight": String(weight),
+    "helm.sh/hook-delete-policy": "before-hook-creation,hook-succeeded",
+  });
+  const crds = kinds.map((kind) => `crd/${constraintCrd(kind)}`);
+  const kubectl = (args: string[]) => ({
+    image: KUBECTL_IMAGE,
+    command: ["/bin/kubectl", ...args, ...crds],
+    // kubectl keeps its discovery cache under $HOME/.kube; the root filesystem is read-only.
+    env: [{ name: "HOME", value: "/tmp" }],
+    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 65532, capabilities: { drop: ["ALL"] } },
+    resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } },
+  });
+  return [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: "gatekeeper-system", annotations: hook(-10) } },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name, annotations: hook(-10) },
+      rules: [{ apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions"], verbs: ["get", "list", "watch"] }],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name, annotations: hook(-10) },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
+      subjects: [{ kind: "ServiceAccount", name, namespace: "gatekeeper-system" }],
+    },
+    {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name, namespace: "gatekeeper-system", annotations: hook(0) },
+      spec: {
+        backoffLimit: 2,
+        template: {
+          metadata: { annotations: { "sidecar.istio.io/inject": "false" } },
+          spec: {
+            serviceAccountName: name,
+            restartPolicy: "Never",
+            volumes: [{ name: "tmp", emptyDir: {} }],
+            initContainers: [{ name: "created", ...kubectl(["wait", "--for=create", "--timeout=300s"]) }],
+            containers: [{ name: "established", ...kubectl(["wait", "--for=condition=Established", "--timeout=120s"]) }],
+          },
+        },
+      },
+    },
+  ];
+}
+
 /** Properties for {@link Gatekeeper}. */
 export interface GatekeeperProps {
   readonly applicationNamespaces: readonly string[];
   readonly allowedRegistries: readonly string[];
+  /**
+   * Images the platform itself adds to application pods (the mesh's sidecar and init container),
+   * allowed beside `allowedRegistries`, or every injected pod would be denied in production.
+   * @default none
+   */
+  readonly platformImages?: readonly string[];
 }
 
 export class Gatekeeper extends Construct {
@@ -96,7 +178,7 @@ export class Gatekeeper extends Construct {
       namespace: "gatekeeper-system",
       provider: ctx.helm,
       dependsOn: [controller.release],
-      manifests: CONSTRAINT_TEMPLATES,
+      manifests: [...CONSTRAINT_TEMPLATES, ...crdWaitHook(CONSTRAINT_TEMPLATES.map(constraintKind))],
     });
     const appPods = { kinds: [{ apiGroups: [""], kinds: ["Pod"] }], namespaces: [...props.applicationNamespaces] };
     new ManifestBundle(this, "constraints", {
@@ -125,7 +207,7 @@ export class Gatekeeper extends Construct {
           apiVersion: "constraints.gatekeeper.sh/v1beta1",
           kind: "K8sAllowedRepos",
           metadata: { name: "images-from-allowed-registries" },
-          spec: { enforcementAction: action, match: appPods, parameters: { repos: [...props.allowedRegistries] } },
+          spec: { enforcementAction: action, match: appPods, parameters: { repos: [...props.allowedRegistries, ...(props.platformImages ?? [])] } },
         },
       ],
     });

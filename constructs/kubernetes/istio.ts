@@ -6,12 +6,12 @@
  *
  * Root of trust: istiod signs workload certificates with the intermediate CA in the `cacerts`
  * secret of `istio-system` when it exists. Every cluster gets its own intermediate, signed by one
- * offline root; the secret is created out of band (README, "Mesh root of trust"), so no CA private
+ * offline root; the secret is created out of band (docs/platform.md, "Mesh root of trust"), so no CA private
  * key ever enters Terraform state.
  */
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { Construct } from "constructs";
-import { CHARTS } from "./charts";
+import { CHARTS, ISTIO_HUB, ISTIO_VERSION } from "./charts";
 import { CONTROLLER_NLB_ANNOTATIONS } from "./load-balancer-controller";
 import { ManifestBundle } from "./manifest-bundle";
 import { platformNamespace } from "./namespace";
@@ -20,6 +20,13 @@ import type { PlatformContext } from "./platform-context";
 
 export const INGRESS_NAMESPACE = "istio-ingress";
 export const INGRESS_SERVICE = "istio-ingressgateway";
+
+/**
+ * The images istiod's injector adds to every pod of an injected namespace: the `istio-proxy`
+ * sidecar and the `istio-init` init container both run `proxyv2` (`global.proxy.image`,
+ * `global.proxy_init.image`) from `global.hub` at `global.tag`, which istiod's values set explicitly.
+ */
+export const INJECTED_IMAGES: readonly string[] = [`${ISTIO_HUB}/proxyv2:${ISTIO_VERSION}`];
 
 /**
  * Service annotations that make each cloud's load balancer public and fast to fail over. On EKS the
@@ -43,12 +50,38 @@ function publicLoadBalancerAnnotations(cloud: PlatformContext["cloud"], awsContr
   }
 }
 
+/**
+ * Annotations of an internal load balancer for the east-west gateway, for clusters whose every
+ * mesh peer is reached over a private cross-cloud link: the mesh's traffic then stays on the link.
+ */
+function internalLoadBalancerAnnotations(cloud: PlatformContext["cloud"], awsController: boolean): Record<string, string> {
+  switch (cloud) {
+    case "aws":
+      return awsController
+        ? { ...CONTROLLER_NLB_ANNOTATIONS, "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" }
+        : { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb", "service.beta.kubernetes.io/aws-load-balancer-internal": "true" };
+    case "gcp":
+      // Reachable from every region of the VPC, and so from the Cloud Router's links.
+      return { "networking.gke.io/load-balancer-type": "Internal", "networking.gke.io/internal-load-balancer-allow-global-access": "true" };
+    case "azure":
+      return { ...publicLoadBalancerAnnotations(cloud, awsController), "service.beta.kubernetes.io/azure-load-balancer-internal": "true" };
+    default:
+      return publicLoadBalancerAnnotations(cloud, awsController);
+  }
+}
+
 /** Properties for {@link IstioMesh}. */
 export interface IstioMeshProps {
   readonly meshId: string;
   readonly trustDomain: string;
   /** The AWS Load Balancer Controller, when installed: the gateways' NLBs wait for it. */
   readonly loadBalancerController?: Release;
+  /**
+   * Where the east-west gateway listens: `internal` when every other cluster of the mesh is
+   * reached over a private link (docs/cross-cloud-network.md), else on the internet with mTLS.
+   * @default "public"
+   */
+  readonly eastWestLoadBalancer?: "public" | "internal";
 }
 
 export class IstioMesh extends Construct {
@@ -78,6 +111,8 @@ export class IstioMesh extends Construct {
       dependsOn: [base.release],
       values: {
         global: {
+          hub: ISTIO_HUB,
+          tag: ISTIO_VERSION,
           meshID: props.meshId,
           multiCluster: { enabled: true, clusterName: ctx.meshClusterName },
           network: ctx.meshNetwork,
@@ -119,7 +154,7 @@ export class IstioMesh extends Construct {
       provider: ctx.helm,
       dependsOn: [this.istiod, ...controller],
       values: {
-        ...gatewayValues(lbAnnotations, {
+        ...gatewayValues(props.eastWestLoadBalancer === "internal" ? internalLoadBalancerAnnotations(ctx.cloud, props.loadBalancerController !== undefined) : lbAnnotations, {
           ports: [
             { name: "status-port", port: 15021, targetPort: 15021 },
             { name: "tls", port: 15443, targetPort: 15443 },

@@ -4,9 +4,10 @@
  * ingress gateway, the east-west gateway and Prometheus scraping. Every CNI here enforces them
  * (VPC CNI network policy agent on EKS, Dataplane V2 on GKE, Azure CNI/Cilium on AKS, Cilium on DOKS).
  */
+import type { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { NetworkPolicyV1, NetworkPolicyV1SpecEgress, NetworkPolicyV1SpecIngress } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { Construct } from "constructs";
-import { platformNamespace } from "./namespace";
+import { SIDECAR_INJECTION_LABEL, platformNamespace } from "./namespace";
 import type { PlatformContext } from "./platform-context";
 
 const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
@@ -17,10 +18,14 @@ export interface ApplicationNamespacesProps {
 }
 
 export class ApplicationNamespaces extends Construct {
+  /** The namespace resources: Argo CD syncs the applications into them only once they exist. */
+  readonly namespaces: NamespaceV1[] = [];
+
   constructor(scope: Construct, id: string, ctx: PlatformContext, props: ApplicationNamespacesProps) {
     super(scope, id);
     for (const name of props.namespaces) {
-      const ns = platformNamespace(this, ctx, name, { "istio-injection": "enabled" });
+      const ns = platformNamespace(this, ctx, name, SIDECAR_INJECTION_LABEL);
+      this.namespaces.push(ns);
       const policy = (policyName: string, types: string[], ingress?: NetworkPolicyV1SpecIngress[], egress?: NetworkPolicyV1SpecEgress[]) =>
         new NetworkPolicyV1(this, `${name}-${policyName}`, {
           provider: ctx.kubernetes,

@@ -4,6 +4,7 @@
  * The platform stack (stacks/platform) builds it; add-on constructs only consume it.
  */
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import type { Release } from "@cdktf/provider-helm/lib/release";
 import type { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { AddonName } from "../../modules/config/clouds/platform";
 import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/environment";
@@ -47,8 +48,8 @@ export interface ObservabilityHub {
   readonly isHub: boolean;
   /** The cloud whose cluster hosts the hub. */
   readonly hubCloud: KubernetesCloud;
-  /** Prometheus remote-write URL of the hub. */
-  readonly metricsRemoteWriteUrl: string;
+  /** Prometheus remote-write URLs of the hub, one per hub Prometheus replica (each must get every series). */
+  readonly metricsRemoteWriteUrls: readonly string[];
   /** Loki push host and port of the hub. */
   readonly logsHost: string;
   readonly logsPort: number;
@@ -74,6 +75,13 @@ export interface PlatformContext {
   readonly meshClusterName: string;
   /** Istio network name of this cluster (one network per cloud). */
   readonly meshNetwork: string;
+  /**
+   * istiod, when Istio is on: its webhook injects the sidecars, so releases installing into an
+   * injected namespace depend on it (set by the catalogue once the mesh exists).
+   */
+  readonly meshInjector?: Release;
+  /** cert-manager, when on: releases whose Certificates or Issuers it serves depend on it (set by the catalogue). */
+  readonly certManager?: Release;
   /** Whether the add-on `name` is enabled for this environment and cloud (from config). */
   isEnabled(name: AddonName): boolean;
 }

@@ -6,7 +6,8 @@
  */
 import { COPIED_ENGINES, CopiedEngine } from "./clouds/data-copies";
 import type { EnvironmentConfig, KubernetesCloud } from "./environment";
-import { KUBERNETES_CLOUDS, enabledClouds } from "./environment";
+import { enabledClouds } from "./environment";
+import { interconnectLinks } from "../interconnect";
 import { stackId } from "../naming";
 import type { DataRole } from "./primitives";
 
@@ -24,33 +25,18 @@ function pairKey(a: KubernetesCloud, b: KubernetesCloud): string {
   return [a, b].sort().join("+");
 }
 
-/** What this module reads of the cross-cloud network's `interconnect` section (issue 13's schema). */
-interface InterconnectView {
-  readonly enabled?: boolean;
-  readonly links?: readonly { readonly clouds: readonly [KubernetesCloud, KubernetesCloud] }[];
-  readonly digitalocean?: { readonly partnerAttachment?: { readonly peerCloud: KubernetesCloud } };
-}
-
 /**
- * The pairs of clouds joined by a private link (cross-cloud network, issue 13), as a predicate.
- *
- * The ONE place that reads the interconnect config, following its schema: no links when
- * `interconnect.enabled` is false; `interconnect.links` (`{ clouds: [a, b] }`) when listed, else
- * every pair of enabled clouds among AWS, GCP and Azure (HA VPN with BGP); DigitalOcean, which has
- * no IPsec gateway in the pinned provider, only to the `peerCloud` of its Partner Network Connect
+ * The pairs of clouds joined by a private link (the cross-cloud network), as a predicate: the
+ * HA VPN links of {@link interconnectLinks} (none when `interconnect.enabled` is false, else
+ * `interconnect.links` or every pair of enabled AWS, GCP and Azure), and DigitalOcean, which has no
+ * IPsec gateway in the pinned provider, only to the `peerCloud` of its Partner Network Connect
  * attachment (`interconnect.digitalocean.partnerAttachment`).
  */
 export function linkedClouds(env: EnvironmentConfig): (a: KubernetesCloud, b: KubernetesCloud) => boolean {
   const enabled = new Set(enabledClouds(env));
-  const interconnect = (env as { interconnect?: InterconnectView }).interconnect;
-  const pairs = new Set<string>();
-  if (interconnect?.enabled !== false) {
-    const vpnClouds = KUBERNETES_CLOUDS.filter((cloud) => cloud !== "digitalocean" && enabled.has(cloud));
-    const links = interconnect?.links?.map((link) => link.clouds) ?? vpnClouds.flatMap((a, i) => vpnClouds.slice(i + 1).map((b) => [a, b] as const));
-    for (const [a, b] of links) if (a !== "digitalocean" && b !== "digitalocean") pairs.add(pairKey(a, b));
-    const partner = interconnect?.digitalocean?.partnerAttachment;
-    if (partner) pairs.add(pairKey("digitalocean", partner.peerCloud));
-  }
+  const pairs = new Set(interconnectLinks(env).map((link) => pairKey(link.a, link.b)));
+  const partner = env.interconnect.digitalocean?.partnerAttachment;
+  if (env.interconnect.enabled && partner) pairs.add(pairKey("digitalocean", partner.peerCloud));
   return (a, b) => a !== b && enabled.has(a) && enabled.has(b) && pairs.has(pairKey(a, b));
 }
 
@@ -183,25 +169,4 @@ export const BUILT_COPY_PATHS: Readonly<Record<CopiedEngine, readonly Kubernetes
 /** The clouds whose copy of the primary's `engine` these stacks build. */
 export function copyingClouds(env: EnvironmentConfig, engine: CopiedEngine): KubernetesCloud[] {
   return enabledClouds(env).filter((cloud) => copiesEngine(env, cloud, engine) && BUILT_COPY_PATHS[engine].includes(cloud));
-}
-
-/**
- * The ranges the copies of `engine` connect to the primary from, over the private links: on GCP the
- * private-service range (the Cloud SQL replica itself subscribes), on Azure and DigitalOcean the
- * network the copy jobs and managed databases run in.
- */
-export function copyClientCidrs(env: EnvironmentConfig, engine: "postgres" | "mongodb"): string[] {
-  return copyingClouds(env, engine).map((cloud) => {
-    const c = env.clouds;
-    switch (cloud) {
-      case "gcp":
-        return engine === "postgres" ? c.gcp!.network.privateServicesCidr : c.gcp!.data.mongodbAtlas!.cidr;
-      case "azure":
-        return c.azure!.network.cidr;
-      case "digitalocean":
-        return c.digitalocean!.network.cidr;
-      case "aws":
-        return c.aws!.network.cidr;
-    }
-  });
 }

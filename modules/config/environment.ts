@@ -6,8 +6,11 @@ import { AwsConfig } from "./clouds/aws";
 import { AzureConfig } from "./clouds/azure";
 import { CloudflareConfig } from "./clouds/cloudflare";
 import { DataCopiesConfig } from "./clouds/data-copies";
+import { DeliveryConfig } from "./clouds/delivery";
 import { DigitalOceanConfig } from "./clouds/digitalocean";
 import { GcpConfig } from "./clouds/gcp";
+import { MessagingConfig } from "./messaging";
+import { InterconnectConfig } from "./clouds/interconnect";
 import { PlatformConfig } from "./clouds/platform";
 import { Domain, ResourceNamePart } from "./primitives";
 import { StateBackend } from "./state";
@@ -15,7 +18,8 @@ import { StateBackend } from "./state";
 /** The Kubernetes clouds, in failover order of the architecture: primary, secondary, tertiary, fourth. */
 export const KUBERNETES_CLOUDS = ["aws", "gcp", "azure", "digitalocean"] as const;
 export type KubernetesCloud = (typeof KUBERNETES_CLOUDS)[number];
-export type CloudName = KubernetesCloud | "cloudflare";
+/** `interconnect` owns the link stacks between two clouds (`<env>-interconnect-<a>-<b>`). */
+export type CloudName = KubernetesCloud | "cloudflare" | "interconnect";
 
 export const EnvironmentConfig = z
   .object({
@@ -40,6 +44,12 @@ export const EnvironmentConfig = z
       .strict(),
     cloudflare: CloudflareConfig.optional(),
     platform: PlatformConfig.prefault({}),
+    /** Kafka and RabbitMQ on every enabled cloud (docs/messaging.md). */
+    messaging: MessagingConfig.prefault({}),
+    /** Private links between the clouds (HA VPN with BGP). @default every pair of enabled AWS, GCP and Azure */
+    interconnect: InterconnectConfig.prefault({}),
+    /** The pipeline that plans and applies the stacks, and the keyless identities it assumes. */
+    delivery: DeliveryConfig.prefault({}),
     /** What of the primary's data reaches the replica and backup clouds (see modules/config/data-roles.ts). */
     dataCopies: DataCopiesConfig.prefault({}),
   })

@@ -15,7 +15,7 @@ type ValueOf<T extends FieldType> = T extends "string" ? string : T extends "num
 /** One output of a contract. */
 export interface FieldSpec<T extends FieldType = FieldType> {
   readonly type: T;
-  /** Shown in the synthesized output and the README's contract table. */
+  /** Shown in the synthesized output and the contract table of docs/contracts.md. */
   readonly description: string;
   /** What a consumer sees while the producer's state does not have the output yet (review plans). */
   readonly default: ValueOf<T>;

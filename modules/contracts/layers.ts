@@ -26,6 +26,8 @@ export const AwsNetworkContract = NetworkContract.extend("aws-network", {
   elasticache_subnet_group_name: { type: "string", description: "ElastiCache subnet group over the database subnets", default: "pending" },
   docdb_subnet_group_name: { type: "string", description: "DocumentDB subnet group over the database subnets", default: "pending" },
   flow_log_group_name: { type: "string", description: "CloudWatch log group receiving the VPC flow logs", default: "pending" },
+  private_route_table_ids: { type: "list", description: "Route tables of the private subnets, one per zone (the links add the peers' ranges)", default: [] },
+  database_route_table_id: { type: "string", description: "Route table of the database subnets (the links add the peers' ranges)", default: "rtb-pending" },
 });
 
 export const GcpNetworkContract = NetworkContract.extend("gcp-network", {
@@ -81,6 +83,8 @@ export const AzureClusterContract = ClusterContract.extend("azure-cluster", {
   kubelet_identity_object_id: { type: "string", description: "Object id of the kubelet managed identity", default: "00000000-0000-0000-0000-000000000000" },
   tenant_id: { type: "string", description: "Entra ID tenant of the cluster's RBAC", default: "00000000-0000-0000-0000-000000000000" },
   egress_ip: { type: "string", description: "Public address the cluster's outbound traffic leaves from (the NAT gateway)", default: "192.0.2.1" },
+  endpoints_subnet_id: { type: "string", description: "Subnet for private endpoints of the cluster's add-ons (Vault's unseal Key Vault)", default: "pending" },
+  vault_dns_zone_id: { type: "string", description: "Private DNS zone of Key Vault private endpoints, linked to the VNet", default: "pending" },
 });
 
 export const DigitalOceanClusterContract = ClusterContract.extend("digitalocean-cluster", {
@@ -134,4 +138,62 @@ export const AzureDataContract = DataContract.extend("azure-data", {
 export const DigitalOceanDataContract = DataContract.extend("digitalocean-data", {
   postgres_replica_endpoint: { type: "string", description: "Private host name of the PostgreSQL read replica (empty without one)", default: "" },
   database_cluster_ids: { type: "list", description: "Ids of the managed database clusters (`doctl databases connection <id>` shows credentials to those allowed)", default: [] },
+});
+
+/**
+ * What every messaging stack publishes: how an application reaches Kafka and RabbitMQ on this cloud.
+ * Credentials are never outputs: the `*_secret_ref` fields say where they live or where access is granted.
+ */
+export const MessagingContract = new Contract("messaging", {
+  kafka_bootstrap_servers: { type: "string", description: "Comma-separated private bootstrap host:port list of the managed Kafka cluster (empty when Kafka is off on this cloud)", default: "" },
+  kafka_port: { type: "number", description: "TLS port of the Kafka bootstrap servers", default: 9093 },
+  kafka_auth_mechanism: { type: "string", description: "Security protocol and SASL mechanism clients use, e.g. SASL_SSL/AWS_MSK_IAM", default: "" },
+  kafka_secret_ref: { type: "string", description: "Where Kafka access is granted or its credentials live (cluster ARN/id/URN), never a value (empty when Kafka is off)", default: "" },
+  kafka_topics: { type: "list", description: "Topics declared in config for this environment", default: [] },
+  amqp_endpoint: { type: "string", description: "AMQPS host of the RabbitMQ broker: the Amazon MQ endpoint on AWS, the in-cluster service elsewhere (empty when RabbitMQ is off)", default: "" },
+  amqp_port: { type: "number", description: "AMQP over TLS port", default: 5671 },
+  amqp_auth_mechanism: { type: "string", description: "How RabbitMQ clients authenticate (PLAIN username/password over TLS)", default: "" },
+  amqp_secret_ref: { type: "string", description: "Reference to the RabbitMQ credentials, never the value: a Secrets Manager ARN on AWS, `kubernetes:<namespace>/<secret>` elsewhere (empty when RabbitMQ is off)", default: "" },
+});
+
+/** What every gateway stack (`<env>-<cloud>-gateway`) publishes: one cloud's end of the cross-cloud links. */
+export const GatewayContract = new Contract("gateway", {
+  asn: { type: "number", description: "BGP ASN of the cloud's VPN gateway (Transit Gateway, Cloud Router, Azure VPN gateway)", default: 64512 },
+  advertised_ranges: { type: "list", description: "The only ranges the gateway advertises to its peers: the cloud's own network ranges", default: [] },
+  tunnel_addresses: { type: "list", description: "Public tunnel endpoints of the gateway (empty on AWS, whose endpoints belong to each VPN connection)", default: [] },
+  dns_resolver_addresses: { type: "list", description: "Private addresses where the other clouds forward DNS queries for this cloud's private names", default: [] },
+  dns_domains: { type: "list", description: "Private DNS domains this cloud answers for the other clouds", default: [] },
+});
+
+export const AwsGatewayContract = GatewayContract.extend("aws-gateway", {
+  transit_gateway_id: { type: "string", description: "Transit Gateway attached to the VPC", default: "tgw-pending" },
+  vpn_route_table_id: { type: "string", description: "Transit Gateway route table the VPN attachments are associated with (holds only the VPC)", default: "tgw-rtb-pending" },
+  vpc_route_table_id: { type: "string", description: "Transit Gateway route table of the VPC attachment (VPN attachments propagate into it)", default: "tgw-rtb-pending" },
+  dns_outbound_endpoint_id: { type: "string", description: "Route 53 Resolver outbound endpoint that forwards to the other clouds", default: "rslvr-out-pending" },
+  vpn_log_group_arn: { type: "string", description: "CMK-encrypted CloudWatch log group of the VPN tunnel and BGP logs", default: "arn:aws:logs:us-east-1:000000000000:log-group:pending" },
+  vpc_id: { type: "string", description: "VPC the Transit Gateway is attached to (the links' resolver rules attach to it)", default: "vpc-pending" },
+});
+
+export const GcpGatewayContract = GatewayContract.extend("gcp-gateway", {
+  vpn_gateway_id: { type: "string", description: "HA VPN gateway (two interfaces)", default: "pending" },
+  router_name: { type: "string", description: "Cloud Router holding the BGP sessions of the links", default: "pending" },
+  network_id: { type: "string", description: "VPC network the gateway serves (firewall rules and DNS zones attach to it)", default: "pending" },
+});
+
+export const AzureGatewayContract = GatewayContract.extend("azure-gateway", {
+  virtual_network_gateway_id: { type: "string", description: "The VNet's active-active, zone-redundant VPN gateway", default: "pending" },
+  resource_group_name: { type: "string", description: "Resource group of the gateway and the links' connections", default: "pending" },
+  dns_forwarding_ruleset_id: { type: "string", description: "DNS Private Resolver forwarding ruleset the links add their rules to", default: "pending" },
+});
+
+/** What every link stack (`<env>-interconnect-<a>-<b>`) publishes. */
+export const LinkContract = new Contract("link", {
+  tunnel_count: { type: "number", description: "Tunnels of the link, each with a BGP session", default: 0 },
+  inside_cidrs: { type: "list", description: "Inside /30 of each tunnel, in tunnel order", default: [] },
+});
+
+/** What `<env>-digitalocean-gateway` publishes when a partner attachment joins DigitalOcean. */
+export const AttachmentContract = new Contract("attachment", {
+  partner_attachment_id: { type: "string", description: "DigitalOcean Partner Network Connect attachment of the VPC", default: "pending" },
+  advertised_ranges: { type: "list", description: "The DigitalOcean VPC range the attachment carries", default: [] },
 });

@@ -1,4 +1,4 @@
-/** The contract table of the README, generated from the contract definitions. */
+/** The contract table of docs/contracts.md, generated from the contract definitions. */
 import { Contract, Fields } from "./contract";
 import * as layers from "./layers";
 
@@ -10,6 +10,10 @@ const PUBLISHERS: Record<string, string> = {
   data: "every `<env>-<cloud>-data`",
   platform: "every `<env>-<cloud>-platform`",
   edge: "`<env>-cloudflare-edge`",
+  messaging: "every `<env>-<cloud>-messaging`",
+  gateway: "every `<env>-<cloud>-gateway`",
+  link: "every `<env>-interconnect-<a>-<b>`",
+  attachment: "`<env>-digitalocean-gateway`",
 };
 
 function publisher(contract: Contract<Fields>): string {
@@ -19,7 +23,7 @@ function publisher(contract: Contract<Fields>): string {
 
 /** Markdown table: stack, output, type, meaning. Common contracts first, then cloud extensions' own fields. */
 export function contractTable(): string {
-  const LAYER_ORDER = ["bootstrap", "network", "cluster", "data", "platform", "edge"];
+  const LAYER_ORDER = ["bootstrap", "network", "cluster", "data", "platform", "edge", "messaging", "gateway", "link", "attachment"];
   const CLOUD_ORDER = ["", "aws", "gcp", "azure", "digitalocean"];
   const rank = (c: Contract<Fields>) => {
     const [cloud, layer] = c.name.includes("-") ? c.name.split("-") : ["", c.name];
@@ -48,6 +52,6 @@ const END = "<!-- contract-table:end -->";
 export function replaceContractTable(readme: string): string {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the ${START} / ${END} markers`);
+  if (start < 0 || end < start) throw new Error(`docs/contracts.md lacks the ${START} / ${END} markers`);
   return `${readme.slice(0, start + START.length)}\n${contractTable()}${readme.slice(end)}`;
 }

@@ -5,11 +5,12 @@
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Construct } from "constructs";
 import { nativeStateStore } from "../../modules/backends";
-import { AwsConfig, awsAvailabilityZones } from "../../modules/config/clouds/aws";
+import { AwsConfig, awsAvailabilityZoneIds } from "../../modules/config/clouds/aws";
 import type { EnvironmentConfig } from "../../modules/config/environment";
-import { copyClientCidrs, copySourceStackId, replicationStatus } from "../../modules/config/data-roles";
+import { copySourceStackId, copyingClouds, replicationStatus } from "../../modules/config/data-roles";
 import { AwsClusterContract, AwsNetworkContract, BootstrapContract, DataContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
+import { databaseClientRanges } from "../../modules/interconnect";
 import { resourceName } from "../../modules/naming";
 import { DocumentDbCluster, DOCUMENTDB_PORT } from "../../constructs/aws/documentdb-cluster";
 import { PostgresDatabase, POSTGRES_PORT } from "../../constructs/aws/postgres-database";
@@ -19,8 +20,11 @@ import { EksCluster, NodeCapacity, NodeGroupSpec } from "../../constructs/aws/ek
 import { CustomerManagedKey } from "../../constructs/aws/kms-key";
 import { awsProvider } from "../../constructs/aws/provider";
 import { SecureBucket } from "../../constructs/aws/secure-bucket";
+import { GithubActionsRoles } from "../../constructs/aws/github-oidc";
+import { applyEnvironment, githubIdentityName, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
 import { VpcNetwork } from "../../constructs/aws/vpc-network";
 import type { CloudStacks } from "../types";
+import { buildAwsMessaging } from "./messaging";
 
 export function buildAwsStacks(scope: Construct, env: EnvironmentConfig): CloudStacks {
   const aws = env.clouds.aws;
@@ -29,7 +33,8 @@ export function buildAwsStacks(scope: Construct, env: EnvironmentConfig): CloudS
   const network = buildNetwork(scope, env, aws);
   const cluster = buildCluster(scope, env, aws, network);
   const data = buildData(scope, env, aws, network, cluster);
-  return { bootstrap, network, cluster, data };
+  const messaging = buildAwsMessaging(scope, env, aws, network, cluster);
+  return { bootstrap, network, cluster, data, messaging };
 }
 
 /** The name of the environment's EKS cluster (the network tags its subnets with it). */
@@ -64,6 +69,22 @@ function buildBootstrap(scope: Construct, env: EnvironmentConfig, aws: AwsConfig
     preventDestroy: true,
   });
   stack.publish(BootstrapContract, { state_bucket: bucket.name, state_encryption_key: key.arn });
+  if (pipelineIdentitiesEnabled(env)) {
+    const github = new GithubActionsRoles(stack, "github-actions", {
+      repository: env.delivery.github.repository,
+      applyEnvironment: applyEnvironment(env),
+      planRoleName: githubIdentityName(env, "aws", "plan"),
+      applyRoleName: githubIdentityName(env, "aws", "apply"),
+      accountId: aws.accountId,
+      stateBucketArn: bucket.arn,
+      stateKeyArn: key.arn,
+      existingProviderArn: env.delivery.github.awsOidcProviderArn,
+    });
+    publishPipelineIdentities(stack, {
+      github_plan_role_arn: { value: github.planRole.arn, description: "Role pull-request jobs assume to plan (repository variable AWS_PLAN_ROLE_ARN_<ENV>)" },
+      github_apply_role_arn: { value: github.applyRole.arn, description: "Role the protected environment's jobs assume to apply (repository variable AWS_APPLY_ROLE_ARN_<ENV>)" },
+    });
+  }
   return stack;
 }
 
@@ -76,7 +97,7 @@ function buildNetwork(scope: Construct, env: EnvironmentConfig, aws: AwsConfig):
     accountId: aws.accountId,
     region: aws.region,
     cidr: aws.network.cidr,
-    availabilityZones: awsAvailabilityZones(aws),
+    availabilityZoneIds: awsAvailabilityZoneIds(aws),
     natGateways: aws.network.natGateways ?? (stack.production ? "per-az" : "single"),
     flowLogRetentionDays: aws.network.flowLogRetentionDays,
     clusterName: eksClusterName(env),
@@ -94,6 +115,8 @@ function buildNetwork(scope: Construct, env: EnvironmentConfig, aws: AwsConfig):
     elasticache_subnet_group_name: network.elasticacheSubnetGroup.name,
     docdb_subnet_group_name: network.docdbSubnetGroup.name,
     flow_log_group_name: network.flowLogGroup.name,
+    private_route_table_ids: network.privateRouteTables.map((t) => t.id),
+    database_route_table_id: network.databaseRouteTable.id,
   });
   return stack;
 }
@@ -104,8 +127,15 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, 
   awsProvider(stack, aws);
   const network = stack.read(AwsNetworkContract, networkStack);
   const c = aws.cluster;
-  const groups: NodeGroupSpec[] = [{ capacity: NodeCapacity.onDemand(), instanceTypes: c.onDemand.instanceTypes, ...sizes(c.onDemand) }];
-  if (c.spot) groups.push({ capacity: NodeCapacity.spot(), instanceTypes: c.spot.instanceTypes, ...sizes(c.spot) });
+  const groups: NodeGroupSpec[] = c.nodeGroups.map((group) => ({
+    name: group.name,
+    capacity: group.capacity === "spot" ? NodeCapacity.spot() : NodeCapacity.onDemand(),
+    instanceTypes: group.instanceTypes,
+    minSize: group.scaling.min,
+    desiredSize: group.scaling.desired,
+    maxSize: group.scaling.max,
+    diskSizeGb: group.diskSizeGb,
+  }));
   const eks = new EksCluster(stack, "eks", {
     clusterName: eksClusterName(env),
     accountId: aws.accountId,
@@ -118,6 +148,7 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, 
     nodeGroups: groups,
     logRetentionDays: c.logRetentionDays,
     deletionProtection: stack.production,
+    autoScalingServiceLinkedRole: aws.autoScalingServiceLinkedRole,
   });
   stack.publish(AwsClusterContract, {
     cluster_name: eks.cluster.name,
@@ -133,10 +164,6 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, 
     node_role_arn: eks.nodeRole.arn,
   });
   return stack;
-}
-
-function sizes(group: AwsConfig["cluster"]["onDemand"]) {
-  return { minSize: group.scaling.min, desiredSize: group.scaling.desired, maxSize: group.scaling.max, diskSizeGb: group.diskSizeGb };
 }
 
 /**
@@ -159,23 +186,26 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
     allowCloudWatchLogs: true,
     preventDestroy: protect,
   });
-  const postgresCopies = d.role === "primary" ? copyClientCidrs(env, "postgres") : [];
+  // The clouds whose copy of PostgreSQL these stacks build (their ranges are admitted with
+  // databaseClientRanges, the interconnect's rule for every replica and backup cloud).
+  const postgresCopies = d.role === "primary" ? copyingClouds(env, "postgres") : [];
   const postgres = new PostgresDatabase(stack, "postgres", {
     identifier: `${prefix}-postgres`,
     engineVersion: d.postgres.engineVersion,
     instanceClass: d.postgres.instanceClass,
+    logKmsKeyArn: key.arn,
     allocatedStorageGb: d.postgres.allocatedStorageGb,
     maxAllocatedStorageGb: d.postgres.maxAllocatedStorageGb,
     kmsKeyArn: key.arn,
     vpcId: network.vpc_id,
     subnetGroupName: network.database_subnet_group_name,
     clientSecurityGroupId: cluster.node_security_group_id,
+    linkedClientCidrs: databaseClientRanges(env, "aws"),
     multiAz: d.postgres.multiAz ?? stack.production,
     backupRetentionDays: d.postgres.backupRetentionDays ?? (stack.production ? 30 : 7),
     deletionProtection: true,
     preventDestroy: protect,
     logicalReplication: postgresCopies.length > 0,
-    peerCidrs: postgresCopies,
   });
   // The copies in other clouds log in as a replication user whose password lives only here.
   let replication: ReplicationCredentials | undefined;
@@ -189,12 +219,15 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
   const documentdb = d.documentdb.enabled
     ? new DocumentDbCluster(stack, "documentdb", {
         identifier: `${prefix}-docdb`,
+        engineVersion: d.documentdb.engineVersion,
         instanceClass: d.documentdb.instanceClass,
+        logKmsKeyArn: key.arn,
         instances: d.documentdb.instances,
         kmsKeyArn: key.arn,
         vpcId: network.vpc_id,
         subnetGroupName: network.docdb_subnet_group_name,
         clientSecurityGroupId: cluster.node_security_group_id,
+        linkedClientCidrs: databaseClientRanges(env, "aws"),
         backupRetentionDays: stack.production ? 30 : 7,
         deletionProtection: true,
         preventDestroy: protect,
@@ -203,6 +236,7 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
   const redis = d.redis.enabled
     ? new RedisCache(stack, "redis", {
         identifier: resourceName(env, ["redis"], 40),
+        engineVersion: d.redis.engineVersion,
         nodeType: d.redis.nodeType,
         replicas: d.redis.replicas,
         kmsKeyArn: key.arn,

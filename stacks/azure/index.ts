@@ -25,6 +25,9 @@ import { AzureClusterContract, AzureDataContract, AzureNetworkContract, Bootstra
 import { LayerStack } from "../../modules/layer-stack";
 import { compactName, resourceName } from "../../modules/naming";
 import type { CloudStacks } from "../types";
+import { buildAzureMessaging } from "./messaging";
+import { GithubIdentities } from "../../constructs/azure/github-identities";
+import { applyEnvironment, githubIdentityName, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
 
 /** Ports of the Azure data services (TLS on each). */
 export const AZURE_PORTS = { postgres: 5432, mongodb: 10255, redis: 6380 } as const;
@@ -36,7 +39,8 @@ export function buildAzureStacks(scope: Construct, env: EnvironmentConfig, built
   const network = buildNetwork(scope, env, azure);
   const cluster = buildCluster(scope, env, azure, network);
   const data = buildData(scope, env, azure, network, cluster, built.aws?.data);
-  return { bootstrap, network, cluster, data };
+  const messaging = buildAzureMessaging(scope, env, azure, network);
+  return { bootstrap, network, cluster, data, messaging };
 }
 
 function azureStack(scope: Construct, env: EnvironmentConfig, azure: AzureConfig, layer: "bootstrap" | "network" | "cluster" | "data"): LayerStack {
@@ -73,6 +77,22 @@ function buildBootstrap(scope: Construct, env: EnvironmentConfig, azure: AzureCo
     preventDestroy: true,
   });
   stack.publish(BootstrapContract, { state_bucket: state.account.name, state_encryption_key: "" });
+  if (pipelineIdentitiesEnabled(env)) {
+    const github = new GithubIdentities(stack, "github-actions", {
+      subscriptionId: azure.subscriptionId,
+      resourceGroupName: group.name,
+      location: azure.location,
+      repository: env.delivery.github.repository,
+      applyEnvironment: applyEnvironment(env),
+      planIdentityName: githubIdentityName(env, "azure", "plan"),
+      applyIdentityName: githubIdentityName(env, "azure", "apply"),
+      stateContainerId: state.container.resourceManagerId,
+    });
+    publishPipelineIdentities(stack, {
+      github_plan_client_id: { value: github.plan.clientId, description: "Client id pull-request jobs log in with to plan (repository variable AZURE_PLAN_CLIENT_ID_<ENV>)" },
+      github_apply_client_id: { value: github.apply.clientId, description: "Client id the protected environment's jobs log in with to apply (repository variable AZURE_APPLY_CLIENT_ID_<ENV>)" },
+    });
+  }
   return stack;
 }
 
@@ -83,6 +103,7 @@ function buildNetwork(scope: Construct, env: EnvironmentConfig, azure: AzureConf
     namePrefix: resourceName(env, []),
     location: azure.location,
     cidr: azure.network.cidr,
+    podCidr: azure.network.podCidr,
     preventDestroy: stack.production,
   });
   stack.publish(AzureNetworkContract, {
@@ -119,7 +140,6 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, azure: AzureConf
     tenantId: azure.tenantId,
     kubernetesVersion: c.kubernetesVersion,
     nodesSubnetId: network.nodes_subnet_id,
-    appGatewaySubnetId: network.appgw_subnet_id,
     podCidr: azure.network.podCidr,
     serviceCidr: azure.network.serviceCidr,
     apiServerAuthorizedCidrs: c.apiServerAuthorizedCidrs,
@@ -148,6 +168,8 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, azure: AzureConf
     kubelet_identity_object_id: cluster.kubeletIdentity.objectId,
     tenant_id: azure.tenantId,
     egress_ip: network.nat_public_ip,
+    endpoints_subnet_id: network.endpoints_subnet_id,
+    vault_dns_zone_id: network.vault_dns_zone_id,
   });
   return stack;
 }
@@ -171,16 +193,15 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     ...place,
     name: vaultName,
     tenantId: azure.tenantId,
-    allowedIps: azure.deployAllowlist,
+    // Terraform writes the key and the password from inside the VNet through the private endpoint,
+    // or from the deploy allowlist on the public endpoint; see keyVaultAccess.
+    allowedIps: azure.keyVaultAccess === "allowlist" ? azure.deployAllowlist : [],
     trustedServices: true,
     privateEndpoint: { subnetId: network.endpoints_subnet_id, dnsZoneId: network.vault_dns_zone_id },
     preventDestroy: production,
   });
   const password = vault.generatedPassword("postgres", "postgres-admin-password");
-  const cmk = {
-    keyVaultKeyId: vault.wrappingKey("encryption-key", "data-encryption").versionlessId,
-    identityId: vault.encryptionIdentity("encryption-identity", `${vaultName}-encryption`).id,
-  };
+  const cmk = vault.customerManagedKey("encryption-identity", `${vaultName}-encryption`, vault.wrappingKey("encryption-key", "data-encryption"));
 
   const postgres = new PostgresFlexible(stack, "postgres", {
     ...place,
@@ -230,6 +251,8 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
         ...place,
         name: resourceName(env, ["redis"]),
         premium: production,
+        zones: d.redis.zones,
+        replicasPerPrimary: d.redis.replicasPerPrimary,
         endpointSubnetId: network.endpoints_subnet_id,
         dnsZoneId: network.redis_dns_zone_id,
         preventDestroy: production,

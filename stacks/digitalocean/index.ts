@@ -17,6 +17,7 @@ import { BootstrapContract, DataContract, DigitalOceanClusterContract, DigitalOc
 import { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
 import type { CloudStacks } from "../types";
+import { buildDigitalOceanMessaging } from "./messaging";
 
 export function buildDigitalOceanStacks(scope: Construct, env: EnvironmentConfig): CloudStacks {
   const d = env.clouds.digitalocean;
@@ -25,7 +26,8 @@ export function buildDigitalOceanStacks(scope: Construct, env: EnvironmentConfig
   const network = buildNetwork(scope, env, d);
   const cluster = buildCluster(scope, env, d, network);
   const data = buildData(scope, env, d, network, cluster);
-  return { bootstrap, network, cluster, data };
+  const messaging = buildDigitalOceanMessaging(scope, env, d, network, cluster);
+  return { bootstrap, network, cluster, data, messaging };
 }
 
 function doStack(scope: Construct, env: EnvironmentConfig, layer: "bootstrap" | "network" | "cluster" | "data"): LayerStack {

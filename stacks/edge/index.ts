@@ -33,11 +33,15 @@ export function buildEdgeStack(scope: Construct, env: EnvironmentConfig, platfor
   new CloudflareProvider(stack, "cloudflare", {});
 
   let zoneId: string;
+  // The zone's actual plan, which the plan-gated rulesets check against cf.plan (owned zone only).
+  let zonePlanId = "";
   if (cf.parentZone) {
     zoneId = new DataCloudflareZone(stack, "parent-zone", { filter: { name: cf.parentZone, account: { id: cf.accountId } } }).zoneId;
     new SubdomainCertificate(stack, "certificate", { zoneId, zoneName: cf.parentZone, domain: env.domain });
   } else {
-    zoneId = new ZoneBaseline(stack, "zone", { accountId: cf.accountId, domain: env.domain, preventDestroy: stack.production }).zone.id;
+    const zone = new ZoneBaseline(stack, "zone", { accountId: cf.accountId, domain: env.domain, preventDestroy: stack.production }).zone;
+    zoneId = zone.id;
+    zonePlanId = zone.plan.legacyId;
   }
 
   const site = new PagesSite(stack, "site", {
@@ -77,8 +81,17 @@ export function buildEdgeStack(scope: Construct, env: EnvironmentConfig, platfor
       zoneId,
       siteHosts: [env.domain, `www.${env.domain}`],
       apiHost,
-      apiRequestsPerMinute: cf.api.requestsPerMinute,
+      managedWaf: cf.waf.managedRulesets,
+      apiRateLimit: cf.api.rateLimit.enabled
+        ? {
+            // requestsPerMinute scaled to the plan's period (Free counts over 10 s).
+            requestsPerPeriod: Math.max(1, Math.round((cf.api.requestsPerMinute * cf.api.rateLimit.periodSeconds) / 60)),
+            periodSeconds: cf.api.rateLimit.periodSeconds,
+            mitigationTimeoutSeconds: cf.api.rateLimit.mitigationTimeoutSeconds,
+          }
+        : undefined,
       ddosSensitivity: cf.ddosSensitivity,
+      zonePlan: { declared: cf.plan, actual: zonePlanId },
     });
   }
 

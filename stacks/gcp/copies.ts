@@ -33,7 +33,7 @@ export function readPrimary(stack: LayerStack, aws: AwsConfig, primaryData: Laye
 export interface PostgresReplicaProps {
   readonly aws: AwsConfig;
   readonly gcp: GcpConfig;
-  readonly network: { readonly vpcId: string; readonly networkName: string };
+  readonly network: { readonly vpcId: string };
   readonly destination: CloudSqlPostgres;
 }
 
@@ -44,7 +44,6 @@ export function postgresReplica(stack: LayerStack, primary: PrimaryData, props: 
     idPrefix: resourceName(stack.env, ["postgres"], 50),
     region: props.gcp.region,
     networkId: props.network.vpcId,
-    networkName: props.network.networkName,
     sourceHost: primary.postgres_endpoint,
     sourcePort: primary.postgres_port,
     sourceUsername: REPLICATION_USER,

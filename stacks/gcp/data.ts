@@ -60,7 +60,7 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
   });
   const replica =
     replicates && primary && env.clouds.aws
-      ? postgresReplica(stack, primary, { aws: env.clouds.aws, gcp, network: { vpcId: network.vpc_id, networkName: network.network_name }, destination: postgres })
+      ? postgresReplica(stack, primary, { aws: env.clouds.aws, gcp, network: { vpcId: network.vpc_id }, destination: postgres })
       : undefined;
   const redis = d.redis.enabled
     ? new MemorystoreRedis(stack, "redis", {

@@ -15,7 +15,10 @@ import { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
 import type { CloudStacks } from "../types";
 import { buildGcpData } from "./data";
+import { buildGcpMessaging } from "./messaging";
 import { gcpStack } from "./stack";
+import { GithubFederation } from "../../constructs/gcp/github-federation";
+import { applyEnvironment, githubIdentityName, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
 
 export function buildGcpStacks(scope: Construct, env: EnvironmentConfig, built: Partial<Record<KubernetesCloud, CloudStacks>> = {}): CloudStacks {
   const gcp = env.clouds.gcp;
@@ -24,7 +27,8 @@ export function buildGcpStacks(scope: Construct, env: EnvironmentConfig, built: 
   const network = buildNetwork(scope, env, gcp);
   const cluster = buildCluster(scope, env, gcp, network);
   const data = buildGcpData(scope, env, gcp, network, built.aws?.data);
-  return { bootstrap, network, cluster, data };
+  const messaging = buildGcpMessaging(scope, env, gcp, network);
+  return { bootstrap, network, cluster, data, messaging };
 }
 
 /** `<env>-gcp-bootstrap`: the GCS bucket every other GCP stack uses under `native` state. */
@@ -53,6 +57,21 @@ function buildBootstrap(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig
     preventDestroy: true,
   });
   stack.publish(BootstrapContract, { state_bucket: bucket.name, state_encryption_key: key.id });
+  if (pipelineIdentitiesEnabled(env)) {
+    const github = new GithubFederation(stack, "github-actions", {
+      projectId: gcp.projectId,
+      repository: env.delivery.github.repository,
+      applyEnvironment: applyEnvironment(env),
+      applyBranch: env.delivery.github.branch,
+      poolId: githubIdentityName(env, "gcp", "pool"),
+      stateBucketName: bucket.name,
+    });
+    publishPipelineIdentities(stack, {
+      github_workload_identity_provider: { value: github.provider.name, description: "Workload identity provider of GitHub Actions (repository variable GCP_WORKLOAD_IDENTITY_PROVIDER_<ENV>)" },
+      github_plan_service_account: { value: github.planAccount.email, description: "Service account pull-request jobs impersonate to plan (repository variable GCP_PLAN_SERVICE_ACCOUNT_<ENV>)" },
+      github_apply_service_account: { value: github.applyAccount.email, description: "Service account the protected environment's jobs impersonate to apply (repository variable GCP_APPLY_SERVICE_ACCOUNT_<ENV>)" },
+    });
+  }
   return stack;
 }
 
@@ -120,6 +139,7 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig, 
     kubernetesVersion: c.kubernetesVersion,
     kmsKeyId: key.id,
     nodePools: pools,
+    maintenance: c.maintenance,
     deletionProtection: stack.production,
   });
   stack.publish(GcpClusterContract, {

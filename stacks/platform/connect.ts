@@ -15,6 +15,7 @@ import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/en
 import { AwsClusterContract, AzureClusterContract, DigitalOceanClusterContract, GcpClusterContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
 import { compactName } from "../../modules/naming";
+import { eksClusterName } from "../aws";
 import { gkeClusterName } from "../gcp";
 
 /** An exec credential plugin invocation (client.authentication.k8s.io/v1beta1). */
@@ -68,7 +69,10 @@ export function connectCluster(stack: LayerStack, env: EnvironmentConfig, cloud:
         vpcId: c.vpc_id,
         exec: { apiVersion: V1BETA1, command: "aws", args: ["eks", "get-token", "--cluster-name", c.cluster_name, "--region", aws.region, "--output", "json"] },
         identity: new AwsWorkloadIdentity(stack as Construct, "workload-identity", {
-          clusterName: c.cluster_name,
+          // A literal name, the one the cluster stack uses: the autoscaler's policy puts it in a
+          // condition key (aws:ResourceTag/k8s.io/cluster-autoscaler/<cluster>), where a token is
+          // not interpolated (its key stays the reference's text and its value becomes undefined).
+          clusterName: eksClusterName(env),
           accountId: aws.accountId,
           region: aws.region,
           oidcProviderArn: c.oidc_provider_arn,
@@ -114,7 +118,10 @@ export function connectCluster(stack: LayerStack, env: EnvironmentConfig, cloud:
           tenantId: c.tenant_id,
           oidcIssuerUrl: c.oidc_issuer_url,
           egressIp: c.egress_ip,
-          allowedIps: azure.deployAllowlist,
+          unsealVaultAccess:
+            azure.keyVaultAccess === "allowlist"
+              ? { allowedIps: azure.deployAllowlist }
+              : { privateEndpoint: { subnetId: c.endpoints_subnet_id, dnsZoneId: c.vault_dns_zone_id } },
           unsealVaultName: compactName(env, ["unseal"], 24),
           preventDestroy: stack.production,
         }),

@@ -10,7 +10,7 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { AddonCatalogue } from "../../constructs/kubernetes/catalogue";
 import { INGRESS_NAMESPACE, INGRESS_SERVICE } from "../../constructs/kubernetes/istio";
-import { hubEndpoints } from "../../constructs/kubernetes/observability";
+import { hubEndpoints, prometheusReplicas } from "../../constructs/kubernetes/observability";
 import type { PlatformContext } from "../../constructs/kubernetes/platform-context";
 import { addonEnabled } from "../../modules/config/clouds/platform";
 import { EnvironmentConfig, KubernetesCloud, enabledClouds } from "../../modules/config/environment";
@@ -48,7 +48,7 @@ export function buildPlatformStack(scope: Construct, env: EnvironmentConfig, clo
     region: cluster.region,
     vpcId: cluster.vpcId,
     identity: cluster.identity,
-    hub: hubEndpoints(hubCloud, hubCloud === cloud),
+    hub: hubEndpoints(hubCloud, hubCloud === cloud, prometheusReplicas(stack.production)),
     meshClusterName: meshClusterName(env, cloud),
     meshNetwork: `network-${cloud}`,
     isEnabled: (addon) => addonEnabled(env.platform, cloud, addon),

@@ -13,10 +13,21 @@ export const AzureConfig = z
     tenantId: z.string().guid({ message: "must be a tenant id (UUID)" }),
     /**
      * Public networks Terraform runs from, admitted to the data planes it must reach from outside
-     * the VNet: the state storage account, the data Key Vault and Vault's unseal Key Vault.
+     * the VNet: the state storage account and, with `keyVaultAccess: "allowlist"`, the data Key
+     * Vault and Vault's unseal Key Vault.
      * @default [] (Key Vaults only through the VNet; the state account from any network, Entra ID only)
      */
     deployAllowlist: z.array(AllowlistCidr).default([]),
+    /**
+     * How Terraform reaches the Key Vaults' data planes (the data vault's key and password, Vault's
+     * unseal key). `private-endpoint`: Terraform runs inside the VNet (or a network peered with it
+     * whose DNS resolves privatelink.vaultcore.azure.net through the VNet's zone); both vaults keep
+     * public network access off and every key and secret waits for its vault's private endpoint and
+     * DNS record. `allowlist`: Terraform runs from the networks in `deployAllowlist`, which the
+     * vaults admit on their public endpoint (the unseal vault also admits the cluster's egress).
+     * @default "private-endpoint"
+     */
+    keyVaultAccess: z.enum(["private-endpoint", "allowlist"]).default("private-endpoint"),
     network: z
       .object({
         /** The VNet: nodes, Application Gateway, private endpoints and the PostgreSQL subnet are carved from it. */
@@ -60,7 +71,7 @@ export const AzureConfig = z
         role: DataRole.default("backup"),
         postgres: z
           .object({
-            version: z.enum(["14", "15", "16", "17"]).default("16"),
+            version: z.enum(["14", "15", "16", "17"]).default("17"),
             /** @default GP_Standard_D2ds_v5 in production, B_Standard_B1ms elsewhere */
             skuName: z.string().regex(/^(B|GP|MO)_Standard_[A-Za-z0-9_]+$/, { message: "must be a Flexible Server SKU such as GP_Standard_D2ds_v5" }).optional(),
             storageMb: z.number().int().min(32768).default(65536),
@@ -78,7 +89,16 @@ export const AzureConfig = z
           })
           .strict()
           .prefault({}),
-        redis: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
+        redis: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Production (Premium): replicas of the primary; the cache has replicas + 1 nodes. */
+            replicasPerPrimary: z.number().int().min(1).max(3).default(2),
+            /** Production (Premium): zones the nodes spread over; Azure refuses more zones than nodes. */
+            zones: z.array(z.enum(["1", "2", "3"])).min(1).max(3).default(["1", "2", "3"]),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -1,6 +1,7 @@
 /** The GCP section of an environment: the secondary cloud. */
 import { z } from "zod";
 import { AllowlistCidr, Autoscaling, Cidr, DataRole, KubernetesVersion, networkCidr } from "../primitives";
+import { WEEKDAYS } from "../../maintenance";
 import { GCP_REGIONS } from "../regions";
 import { StateBackend } from "../state";
 
@@ -42,6 +43,18 @@ export const GcpConfig = z
         standard: NodePool,
         /** Spot VMs (the seed's preemptible nodes). */
         spot: NodePool.optional(),
+        /**
+         * Weekly window for automatic upgrades (UTC). GKE needs 48 h of windows in any 32 days,
+         * each at least 4 h long; the loader checks it.
+         */
+        maintenance: z
+          .object({
+            days: z.array(z.enum(WEEKDAYS)).min(1).default(["SA", "SU"]),
+            startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "must be a time HH:MM (UTC)" }).default("03:00"),
+            durationHours: z.number().int().min(4).max(24).default(6),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict(),
     data: z
@@ -49,7 +62,7 @@ export const GcpConfig = z
         role: DataRole.default("replica"),
         postgres: z
           .object({
-            version: z.enum(["POSTGRES_15", "POSTGRES_16", "POSTGRES_17", "POSTGRES_18"]).default("POSTGRES_18"),
+            version: z.enum(["POSTGRES_15", "POSTGRES_16", "POSTGRES_17", "POSTGRES_18"]).default("POSTGRES_17"),
             /**
              * TLS for every connection. The default also requires a client certificate, which the
              * Cloud SQL Auth Proxy and connectors present; ENCRYPTED_ONLY admits password-only TLS clients.

@@ -52,10 +52,35 @@ export const PlatformConfig = z
       .prefault({}),
     gitops: z
       .object({
-        repoUrl: z.string().regex(/^(https:\/\/|git@)/, { message: "must be an https:// or git@ repository URL" }).default("https://github.com/addtocloud/platform-gitops.git"),
+        /** @default this repository, whose k8s/ tree (base + overlays per cloud) the clusters sync */
+        repoUrl: z.string().regex(/^(https:\/\/|git@)/, { message: "must be an https:// or git@ repository URL" }).default("https://github.com/addtocloud/platform.git"),
         revision: z.string().min(1).default("main"),
         /** Each cluster syncs `<pathPrefix>/<cloud>`. */
         pathPrefix: z.string().default("k8s/overlays"),
+      })
+      .strict()
+      .prefault({}),
+    argocd: z
+      .object({
+        /**
+         * Sign-in to Argo CD through an OIDC provider (Entra ID, Google, Okta, Dex elsewhere...).
+         * The client secret is the prerequisite secret `argocd/argocd-oidc` (docs/platform-addons.md).
+         * When set, the local admin is off in production. @default no SSO: the local admin signs in
+         * with the password Argo CD generates into `argocd/argocd-initial-admin-secret`
+         */
+        sso: z
+          .object({
+            /** Name on the sign-in button. */
+            name: z.string().min(1).default("SSO"),
+            issuer: z.string().regex(/^https:\/\/[^\s]+$/, { message: "must be an https:// OIDC issuer URL" }),
+            clientId: z.string().min(1),
+            /** Values of the token's `groups` claim granted Argo CD's `role:admin`. */
+            adminGroups: GroupList,
+            /** Values of the token's `groups` claim granted `role:readonly`. */
+            readOnlyGroups: GroupList,
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .prefault({}),
