@@ -8,7 +8,7 @@ import { environments as shippedInputs } from "../../config";
 import { EnvironmentConfig, EnvironmentInput } from "../../modules/config/environment";
 import { loadEnvironments } from "../../modules/config/load";
 import { LayerStack } from "../../modules/layer-stack";
-import { buildEnvironment } from "../../stacks/app";
+import { buildEnvironments } from "../../stacks/app";
 
 /** The shipped environments, validated. */
 export function shippedEnvironments(): EnvironmentConfig[] {
@@ -43,7 +43,7 @@ export function buildStacks(envs: readonly EnvironmentConfig[]): { app: App; sta
 function buildFresh(envs: readonly EnvironmentConfig[]): { app: App; stacks: Map<string, LayerStack> } {
   const app = Testing.app();
   const stacks = new Map<string, LayerStack>();
-  for (const env of envs) for (const stack of buildEnvironment(app, env)) stacks.set(stack.node.id, stack);
+  for (const stack of buildEnvironments(app, envs)) stacks.set(stack.node.id, stack);
   return { app, stacks };
 }
 
