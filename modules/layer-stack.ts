@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import { applyBackend, remoteStateFor, resolveBackend, ResolvedBackend } from "./backends";
 import { CloudName, EnvironmentConfig, isProduction } from "./config/environment";
 import { Contract, ContractValues, ContractView, Fields } from "./contracts/contract";
+import { blockPaths, renderHcl } from "./hcl";
 import { Layer, stackId } from "./naming";
 import { ProductionPolicyAspect } from "./policy/guard";
 import { StandardTagsAspect } from "./tags";
@@ -37,6 +38,16 @@ export class LayerStack extends TerraformStack {
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     Aspects.of(this).add(new StandardTagsAspect(props.env));
     if (isProduction(props.env)) Aspects.of(this).add(new ProductionPolicyAspect());
+  }
+
+  /**
+   * The HCL `cdktf synth --hcl` writes (and the snapshots show): rendered from this stack's
+   * Terraform JSON by modules/hcl.ts instead of cdktf's renderer, whose output Terraform rejects or
+   * reads differently from the JSON (see there). cdktf's metadata is kept.
+   */
+  override toHclTerraform(): { [key: string]: any } {
+    const { metadata } = super.toHclTerraform();
+    return { hcl: renderHcl(this.toTerraform(), blockPaths(this)), metadata };
   }
 
   /** True in the production stage. */
