@@ -12,8 +12,11 @@ import { Layer, stackId } from "./naming";
 import { ProductionPolicyAspect } from "./policy/guard";
 import { StandardTagsAspect } from "./tags";
 
-/** Terraform >= 1.10 for native S3 state locking (`use_lockfile`). */
-export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0";
+/**
+ * Terraform >= 1.11: write-only arguments (`*_wo`) fed by ephemeral resources keep generated
+ * passwords out of state (modules/ephemeral.ts); 1.10 brought native S3 state locking (`use_lockfile`).
+ */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.11.0";
 
 export interface LayerStackProps {
   readonly env: EnvironmentConfig;
