@@ -10,6 +10,7 @@ import { Contract, ContractValues, ContractView, Fields } from "./contracts/cont
 import { blockPaths, renderHcl } from "./hcl";
 import { Layer, stackId } from "./naming";
 import { ProductionPolicyAspect } from "./policy/guard";
+import { placeholderSource, reviewMode } from "./review";
 import { StandardTagsAspect } from "./tags";
 
 /**
@@ -65,11 +66,15 @@ export class LayerStack extends TerraformStack {
 
   /**
    * Reads `producer`'s contract through `terraform_remote_state` on the producer's backend and key,
-   * with review-time defaults, and records the dependency so `cdktf deploy` orders the stacks.
+   * with placeholders shaped for the producer's cloud for outputs not there yet, and records the
+   * dependency so `cdktf deploy` orders the stacks. In review mode (modules/review.ts) it reads
+   * the placeholders from locals instead, so the stack plans before `producer` was ever deployed.
    */
   read<F extends Fields>(contract: Contract<F>, producer: LayerStack): ContractView<F> {
     this.addDependency(producer);
-    const state = remoteStateFor(this, `${producer.cloud}_${producer.layer}`, producer.backend, contract.defaults());
-    return contract.view(state);
+    const id = `${producer.cloud}_${producer.layer}`;
+    const defaults = contract.defaults(producer.cloud);
+    if (reviewMode(this)) return contract.view(placeholderSource(this, id, defaults));
+    return contract.view(remoteStateFor(this, id, producer.backend, defaults));
   }
 }
