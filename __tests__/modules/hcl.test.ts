@@ -108,7 +108,8 @@ describe("cdktf synth --hcl", () => {
     const expected = JSON.parse(fs.readFileSync(json.stacks.get(id)!.file, "utf8"));
     expect(stackDifferences(parsed, expected)).toEqual([]);
     expect(parsed.terraform[0].required_version).toBe(expected.terraform.required_version);
-  });
+    // hcl2json's wasm start-up takes seconds on a loaded machine.
+  }, 60_000);
 });
 
 describe("the HCL renderer", () => {

@@ -17,8 +17,13 @@ export function describeStackSnapshots(group: CloudName | "platform"): void {
     test("the shipped environments build at least one stack", () => {
       expect(ids.length).toBeGreaterThan(0);
     });
-    test.each(ids)("%s matches its formatted HCL snapshot", async (id) => {
-      expect(await synthHclFormatted(stacks.get(id)!)).toMatchSnapshot();
-    });
+    // HCL rendering and the formatter's wasm start-up take seconds on a loaded machine.
+    test.each(ids)(
+      "%s matches its formatted HCL snapshot",
+      async (id) => {
+        expect(await synthHclFormatted(stacks.get(id)!)).toMatchSnapshot();
+      },
+      60_000,
+    );
   });
 }
