@@ -3,7 +3,6 @@
 // repository into one CommonJS file with esbuild (packages stay external, no type-checking: that
 // is `npm run typecheck`), then runs it. One bundle skips tsx's per-file transform and module
 // resolution: 31 stacks synthesize in ~3.0 s instead of ~3.8 s (scripts/bench.mjs).
-import { format } from "@cdktf/hcl-tools";
 import { buildSync } from "esbuild";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -28,6 +27,8 @@ createRequire(import.meta.url)(outfile);
 // `cdktf synth --hcl` (SYNTH_HCL_OUTPUT=true): the stacks render their HCL from the JSON
 // (modules/hcl.ts); lay it out as `terraform fmt` would, the same formatting the snapshots apply.
 if (process.env.SYNTH_HCL_OUTPUT === "true") {
+  // Loaded only here: the JSON synth (the usual one, and the bench) does not pay for the formatter.
+  const { format } = await import("@cdktf/hcl-tools");
   const outdir = resolve(process.env.CDKTF_OUTDIR ?? "cdktf.out");
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
   for (const stack of Object.values(manifest.stacks)) {
