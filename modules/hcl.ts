@@ -194,8 +194,12 @@ function body(attributes: Record<string, unknown>, path: string, blocks: Readonl
   const lines: string[] = [];
   for (const [key, value] of Object.entries(attributes)) {
     if (key === "//" || value === undefined) continue;
-    if (topLevel && (key === "dynamic" || key === "provisioner" || key === "connection")) {
+    if (topLevel && (key === "provisioner" || key === "connection")) {
       throw new Error(`${path}: HCL output does not write '${key}' (no stack uses it); add it to modules/hcl.ts first`);
+    }
+    if (key === "dynamic") {
+      for (const [name, spec] of Object.entries(value as Record<string, Record<string, unknown>>)) lines.push(dynamicBlock(name, spec, `${path}.${name}`, blocks));
+      continue;
     }
     if (topLevel && REFERENCE_LISTS.has(key)) {
       lines.push(`${key} = [${(value as unknown[]).map(reference).join(", ")}]`);
@@ -210,6 +214,19 @@ function body(attributes: Record<string, unknown>, path: string, blocks: Readonl
     }
   }
   return lines.join("\n");
+}
+
+/**
+ * `dynamic "<name>" { for_each, iterator, content { ... } }`: cdktf's JSON keys the spec by the
+ * block's name; the iterator is an identifier, written bare.
+ */
+function dynamicBlock(name: string, spec: Record<string, unknown>, path: string, blocks: ReadonlySet<string>): string {
+  const { for_each: forEach, iterator, content, ...rest } = spec;
+  if (Object.keys(rest).length > 0) throw new Error(`${path}: dynamic block has unexpected keys '${Object.keys(rest).join("', '")}'`);
+  const lines = [`for_each = ${expression(forEach)}`];
+  if (iterator !== undefined) lines.push(`iterator = ${reference(iterator)}`);
+  lines.push(block("content", body(content as Record<string, unknown>, path, blocks, false)));
+  return block(`dynamic "${name}"`, lines.join("\n"));
 }
 
 function lifecycle(settings: Record<string, unknown>): string {

@@ -54,7 +54,9 @@ function differences(actual: unknown, expected: unknown, path: string, framework
       if (key === "//") continue;
       if (a[key] === undefined && Array.isArray(e[key]) && (e[key] as unknown[]).length === 0) continue;
       const body = /^(resource|data)\.[^.]+\.[^.]+$/.test(path);
-      if ((body && (key === "depends_on" || key === "provider")) || (path.endsWith(".lifecycle") && REFERENCE_KEYS.has(key))) {
+      // A dynamic block's iterator is an identifier: bare in HCL (hcl2json reads it as `${each}`), a plain string in JSON.
+      const iterator = key === "iterator" && /\.dynamic\.[^.]+$/.test(path);
+      if ((body && (key === "depends_on" || key === "provider")) || (path.endsWith(".lifecycle") && REFERENCE_KEYS.has(key)) || iterator) {
         const norm = (value: unknown) => (Array.isArray(value) ? value.map(bareReference) : bareReference(value));
         if (JSON.stringify(norm(a[key])) !== JSON.stringify(norm(e[key]))) into.push(`${path}.${key}: ${JSON.stringify(a[key])} != ${JSON.stringify(e[key])}`);
         continue;
