@@ -76,10 +76,10 @@ describe("the stack matrix", () => {
     }
   });
 
-  test("every provider is pinned to an exact version and Terraform to >= 1.10", () => {
+  test("every provider is pinned to an exact version and Terraform to >= 1.11 (write-only arguments)", () => {
     for (const id of EXPECTED) {
       const json = JSON.parse(fs.readFileSync(path.join(outdir, manifest.stacks[id].synthesizedStackPath), "utf8"));
-      expect(json.terraform.required_version).toBe(">= 1.10.0");
+      expect(json.terraform.required_version).toBe(">= 1.11.0");
       for (const [name, provider] of Object.entries<any>(json.terraform.required_providers ?? {})) {
         expect([name, provider.version]).toEqual([name, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
       }

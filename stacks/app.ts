@@ -11,7 +11,7 @@ import { LayerStack } from "../modules/layer-stack";
 import { buildAwsStacks } from "./aws";
 import { buildAzureStacks } from "./azure";
 import { buildDigitalOceanStacks } from "./digitalocean";
-import { buildEdgeStack } from "./edge";
+import { buildEdgeStack, orderEdgeStacks } from "./edge";
 import { buildGcpStacks } from "./gcp";
 import { buildDigitalOceanGateway, buildGatewayStacks, buildLinkStacks } from "./interconnect";
 import { buildPlatformStack } from "./platform";
@@ -62,6 +62,16 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig): Laye
   return all;
 }
 
+/**
+ * Builds every environment under `scope`, then records the deploy order between stacks of
+ * different environments (a staging edge under the production zone waits for that zone).
+ */
+export function buildEnvironments(scope: Construct, envs: readonly EnvironmentConfig[]): LayerStack[] {
+  const all = envs.flatMap((env) => buildEnvironment(scope, env));
+  orderEdgeStacks(all);
+  return all;
+}
+
 export interface SynthesizeOptions {
   /** Comma-separated environment names to synthesize. @default every environment */
   readonly selection?: string;
@@ -76,6 +86,6 @@ export interface SynthesizeOptions {
 export function synthesize(inputs: readonly unknown[], options: SynthesizeOptions = {}): void {
   const environments = selectEnvironments(loadEnvironments(inputs), options.selection);
   const app = createApp({ outdir: options.outdir });
-  for (const env of environments) buildEnvironment(app, env);
+  buildEnvironments(app, environments);
   app.synth();
 }

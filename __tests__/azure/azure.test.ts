@@ -208,7 +208,8 @@ describe("data", () => {
       backup_retention_days: 35,
       lifecycle: { prevent_destroy: true },
     });
-    expect(pg.administrator_password).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);
+    expect(pg.administrator_password).toBeUndefined();
+    expect(pg).toMatchObject({ administrator_password_wo: expect.stringMatching(/^\$\{ephemeral\.random_password\.[\w-]+\.result\}$/), administrator_password_wo_version: 1 });
     const staging = onlyResource(stagingData, "azurerm_postgresql_flexible_server");
     expect(staging).toMatchObject({ sku_name: "B_Standard_B1ms", geo_redundant_backup_enabled: false, backup_retention_days: 7 });
     expect(staging.high_availability).toBeUndefined();
@@ -219,8 +220,9 @@ describe("data", () => {
   test("the password is generated into a Key Vault with purge protection; only its reference is output", () => {
     expect(onlyResource(data, "azurerm_key_vault")).toMatchObject({ purge_protection_enabled: true, soft_delete_retention_days: 90, rbac_authorization_enabled: true, public_network_access_enabled: false, network_acls: { default_action: "Deny" } });
     // The other secret is the copy of the primary's replication password (postgres-refresh.test.ts).
-    const admin = Object.values(resourcesOf(data, "azurerm_key_vault_secret")).find((secret: any) => secret.name === "postgres-admin-password") as any;
-    expect(admin.value).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);
+    const secret = Object.values(resourcesOf(data, "azurerm_key_vault_secret")).find((s: any) => s.name === "postgres-admin-password") as any;
+    expect(secret.value).toBeUndefined();
+    expect(secret).toMatchObject({ value_wo: onlyResource(data, "azurerm_postgresql_flexible_server").administrator_password_wo, value_wo_version: 1 });
     expect(data.output!.postgres_secret_ref.value).toMatch(/^\$\{azurerm_key_vault_secret\.[\w-]+\.versionless_id\}$/);
     expect(JSON.stringify(data.output)).not.toMatch(/random_password|primary_key|connection_string|primary_access_key/);
   });

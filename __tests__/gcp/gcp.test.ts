@@ -156,9 +156,12 @@ describe("production-gcp-data", () => {
     const flags = Object.fromEntries(primary.settings.database_flags.map((f: any) => [f.name, f.value]));
     expect(flags).toMatchObject({ log_checkpoints: "on", log_connections: "on", log_disconnections: "on", log_lock_waits: "on", log_min_duration_statement: "-1", log_temp_files: "0" });
   });
-  test("the application password is generated into Secret Manager and only its id is output", () => {
+  test("the application password is generated ephemerally into Secret Manager and the user through write-only arguments; only its id is output", () => {
     const user = onlyResource(json, "google_sql_user");
-    expect(user.password).toMatch(/^\$\{random_password\./);
+    expect(user.password).toBeUndefined();
+    expect(user).toMatchObject({ password_wo: expect.stringMatching(/^\$\{ephemeral\.random_password\./), password_wo_version: 1 });
+    const versions = Object.values(resourcesOf(json, "google_secret_manager_secret_version")) as any[];
+    expect(versions.filter((version) => version.secret_data_wo === user.password_wo)).toHaveLength(1);
     expect(json.output?.postgres_secret_ref.value).toMatch(/google_secret_manager_secret\.\S+\.id/);
     expect(JSON.stringify(json.output)).not.toContain("random_password");
   });

@@ -1,7 +1,7 @@
 /**
  * MSK takes two or three client subnets in distinct zones (Standard brokers) and a broker count that
  * is a multiple of their number: every AWS messaging stack of every shipped environment, and of a
- * network over as many zones as config allows (up to 6), must hand it exactly that, or the first
+ * network over as many zones as config allows (up to the zones EKS supports in the region: 5 in us-east-1), must hand it exactly that, or the first
  * apply is refused by the MSK API.
  */
 import { App, TerraformStack } from "cdktf";
@@ -13,7 +13,7 @@ const SHIPPED = shippedEnvironments();
 /** Every AWS network shape config accepts for MSK's purpose: the shipped ones, two zones, and the most config allows. */
 const AWS_SHAPES: [string, EnvironmentConfig][] = [
   ...SHIPPED.map((env): [string, EnvironmentConfig] => [`${env.name} as shipped`, env]),
-  ...[2, 4, 6].map((azCount): [string, EnvironmentConfig] => [
+  ...[2, 4, 5].map((azCount): [string, EnvironmentConfig] => [
     `production over ${azCount} zones`,
     shippedEnvironment("production", (c: any) => {
       c.clouds.aws.network.azCount = azCount;

@@ -48,6 +48,28 @@ describe("stack contracts", () => {
     expect(consumerJson.output!.thing_id.value).toBe("${data.terraform_remote_state.aws_network.outputs.thing_id}");
   });
 
+  test("a field's placeholder for the producer's cloud replaces its default; other clouds get the default", () => {
+    const Shaped = new Contract("shaped", {
+      network: { type: "string", description: "Network", default: "vpc-00000000000000000", placeholders: { gcp: "projects/p/global/networks/n" } },
+    });
+    expect(Shaped.defaults("gcp")).toEqual({ network: "projects/p/global/networks/n" });
+    expect(Shaped.defaults("aws")).toEqual({ network: "vpc-00000000000000000" });
+  });
+
+  test("in review mode the consumer reads typed placeholder locals, not the producer's state", () => {
+    const app = Testing.app({ context: { "addtocloud:review": true } });
+    const producer = new LayerStack(app, { env: local, cloud: "aws", layer: "network" });
+    Demo.publish(producer, { thing_id: "vpc-1", thing_ids: ["a", "b"], thing_port: 1 });
+    const consumer = new LayerStack(app, { env: local, cloud: "gcp", layer: "cluster" });
+    const view = consumer.read(Demo, producer);
+    Demo.publish(consumer, { thing_id: view.thing_id, thing_ids: view.thing_ids, thing_port: view.thing_port });
+    const json = JSON.parse(Testing.synth(consumer)) as TerraformJson;
+    expect(json.data?.terraform_remote_state).toBeUndefined();
+    expect(json.locals).toEqual({ aws_network__thing_id: "pending", aws_network__thing_ids: ["a"], aws_network__thing_port: 5432 });
+    expect(json.output!.thing_id.value).toBe("${local.aws_network__thing_id}");
+    expect(consumer.dependencies).toContain(producer);
+  });
+
   test("the consumer records its dependency on the producer for deploy ordering", () => {
     const { consumer, producer } = pair(local);
     expect(consumer.dependencies).toContain(producer);

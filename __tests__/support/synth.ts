@@ -8,7 +8,7 @@ import { environments as shippedInputs } from "../../config";
 import { EnvironmentConfig, EnvironmentInput } from "../../modules/config/environment";
 import { loadEnvironments } from "../../modules/config/load";
 import { LayerStack } from "../../modules/layer-stack";
-import { buildEnvironment } from "../../stacks/app";
+import { buildEnvironments } from "../../stacks/app";
 
 /** The shipped environments, validated. */
 export function shippedEnvironments(): EnvironmentConfig[] {
@@ -43,7 +43,7 @@ export function buildStacks(envs: readonly EnvironmentConfig[]): { app: App; sta
 function buildFresh(envs: readonly EnvironmentConfig[]): { app: App; stacks: Map<string, LayerStack> } {
   const app = Testing.app();
   const stacks = new Map<string, LayerStack>();
-  for (const env of envs) for (const stack of buildEnvironment(app, env)) stacks.set(stack.node.id, stack);
+  for (const stack of buildEnvironments(app, envs)) stacks.set(stack.node.id, stack);
   return { app, stacks };
 }
 
@@ -86,25 +86,10 @@ export function onlyResource(json: TerraformJson, type: string): any {
   return all[0];
 }
 
-/** Formatted HCL of a stack: what the snapshots hold and reviewers read. */
-export async function synthHclFormatted(stack: LayerStack): Promise<string> {
-  const requiredVersion = synthJson(stack).terraform.required_version as string | undefined;
-  // cdktf 0.21's HCL renderer prints the scalar terraform.required_version (set by override) as
-  // `0 = "required_version"`; put back what the JSON, the file Terraform reads, says.
-  const hcl = Testing.synthHcl(stack).replace(/^(\s*)0 = "required_version"$/m, `$1required_version = ${JSON.stringify(requiredVersion)}`);
-  return format(listsInsideMaps(hcl));
-}
-
 /**
- * cdktf 0.21's HCL renderer prints a list inside a map attribute (e.g. a load balancer monitor's
- * `header = { Host = ["api.example"] }`) as an object with index keys, `Host = { 0 = "api.example" }`.
- * Turns exactly such objects (keys 0, 1, ... in order, one value per line) back into the lists the
- * JSON, the file Terraform reads, holds.
+ * Formatted HCL of a stack: what `cdktf synth --hcl` writes for it (the stack renders its HCL,
+ * scripts/app.mjs formats it the same way), which the snapshots hold and reviewers read.
  */
-export function listsInsideMaps(hcl: string): string {
-  return hcl.replace(/^(\S+) = \{\n((?:\d+ = [^\n]*\n)+)\}$/gm, (whole, key: string, body: string) => {
-    const entries = body.trimEnd().split("\n").map((line) => /^(\d+) = (.*)$/.exec(line)!);
-    if (!entries.every((entry, index) => Number(entry[1]) === index)) return whole;
-    return `${key} = [${entries.map((entry) => entry[2]).join(", ")}]`;
-  });
+export async function synthHclFormatted(stack: LayerStack): Promise<string> {
+  return format(Testing.synthHcl(stack));
 }

@@ -1,6 +1,8 @@
 /**
  * The credentials of the PostgreSQL replication user that the copies in other clouds log in as:
  * a generated password kept in Secrets Manager (encrypted with the data CMK), never in an output.
+ * The password is ephemeral and written through `secret_string_wo`, so this stack's plan and state
+ * never hold it; raising `version` writes a new one (rotation runbook, docs/data-across-clouds.md).
  *
  * Terraform does not create the database user itself: RDS keeps the master password in its own
  * managed secret and this repository has no PostgreSQL provider, so the user is created once with
@@ -8,9 +10,9 @@
  */
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { Password } from "@cdktf/provider-random/lib/password";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { ephemeralPassword } from "../../modules/ephemeral";
 
 /** The login the copies use on the primary. */
 export const REPLICATION_USER = "addtocloud_replication";
@@ -24,6 +26,11 @@ export interface ReplicationCredentialsProps {
    * @default 30
    */
   readonly recoveryWindowDays?: number;
+  /**
+   * Version of the write-only secret value: raising it writes a newly generated password.
+   * @default 1
+   */
+  readonly version?: number;
 }
 
 export class ReplicationCredentials extends Construct {
@@ -32,7 +39,7 @@ export class ReplicationCredentials extends Construct {
   constructor(scope: Construct, id: string, props: ReplicationCredentialsProps) {
     super(scope, id);
     // No special characters: the password travels through psql, pg_dump connection strings and DMS.
-    const password = new Password(this, "password", { length: 40, special: false });
+    const password = ephemeralPassword(new Construct(this, "password"), { length: 40 });
     this.secret = new SecretsmanagerSecret(this, "secret", {
       name: props.secretName,
       description: `PostgreSQL user ${REPLICATION_USER}: the copies of the primary in other clouds log in with it`,
@@ -42,7 +49,8 @@ export class ReplicationCredentials extends Construct {
     new SecretsmanagerSecretVersion(this, "version", {
       secretId: this.secret.id,
       // The shape of RDS's own managed secrets, so the same tooling reads both.
-      secretString: Fn.jsonencode({ username: REPLICATION_USER, password: password.result }),
+      secretStringWo: Fn.jsonencode({ username: REPLICATION_USER, password }),
+      secretStringWoVersion: props.version ?? 1,
     });
   }
 }

@@ -15,9 +15,9 @@ import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { PrivateEndpoint } from "@cdktf/provider-azurerm/lib/private-endpoint";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
-import { Password } from "@cdktf/provider-random/lib/password";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { ephemeralPassword } from "../../modules/ephemeral";
 import { privateEndpoint } from "./private-endpoint";
 
 /**
@@ -122,17 +122,22 @@ export class SecureKeyVault extends Construct {
     return { keyVaultKeyId: key.versionlessId, identityId: identity.id, grant };
   }
 
-  /** Generates a password into the vault. `value` is for the resource that needs it, never an output. */
-  generatedPassword(id: string, secretName: string): { secret: KeyVaultSecret; value: string } {
-    const password = new Password(this, `${id}-password`, { length: 32, special: false });
+  /**
+   * Generates a password into the vault through `value_wo`, so it is in neither plan nor state.
+   * `value` is ephemeral: only for a write-only argument (`*_wo`, with `*_wo_version` set to
+   * `version`) of the resource that needs it. Raising `version` writes a new password everywhere.
+   */
+  generatedPassword(id: string, secretName: string, version = 1): { secret: KeyVaultSecret; value: string; version: number } {
+    const value = ephemeralPassword(new Construct(this, `${id}-password`));
     const secret = new KeyVaultSecret(this, `${id}-secret`, {
       name: secretName,
       keyVaultId: this.vault.id,
-      value: password.result,
+      valueWo: value,
+      valueWoVersion: version,
       contentType: "password",
       dependsOn: this.dataPlanePath(this.deployerRole("Key Vault Secrets Officer", "writes the generated passwords")),
     });
-    return { secret, value: password.result };
+    return { secret, value, version };
   }
 
   /**

@@ -28,7 +28,10 @@ export interface PostgresFlexibleProps {
   readonly delegatedSubnetId: string;
   readonly privateDnsZoneId: string;
   readonly tenantId: string;
-  readonly administratorPassword: string;
+  /** An ephemeral password for the write-only `administrator_password_wo` (never in state). */
+  readonly administratorPasswordWo: string;
+  /** Sent with it: the password is written again only when this changes. */
+  readonly administratorPasswordWoVersion: number;
   readonly backupRetentionDays: number;
   readonly geoRedundantBackup: boolean;
   readonly zoneRedundantHa: boolean;
@@ -56,7 +59,8 @@ export class PostgresFlexible extends Construct {
       privateDnsZoneId: props.privateDnsZoneId,
       publicNetworkAccessEnabled: false,
       administratorLogin: "pgadmin",
-      administratorPassword: props.administratorPassword,
+      administratorPasswordWo: props.administratorPasswordWo,
+      administratorPasswordWoVersion: props.administratorPasswordWoVersion,
       authentication: { activeDirectoryAuthEnabled: true, passwordAuthEnabled: true, tenantId: props.tenantId },
       backupRetentionDays: props.backupRetentionDays,
       geoRedundantBackupEnabled: props.geoRedundantBackup,

@@ -13,6 +13,7 @@ import { Project } from "@cdktf/provider-mongodbatlas/lib/project";
 import { ProjectIpAccessList } from "@cdktf/provider-mongodbatlas/lib/project-ip-access-list";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { Password } from "@cdktf/provider-random/lib/password";
 import { GeneratedSecret } from "./generated-secret";
 
 export const MONGODB_PORT = 27017;
@@ -88,10 +89,14 @@ export class AtlasMongoDb extends Construct {
       dependsOn: [container],
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
+    // mongodbatlas 1.41.1's database user has no write-only password: Atlas needs a value it can
+    // keep, so this password is a managed random_password and sits in state (docs/state-and-review.md).
+    const password = new Password(this, "app-password-value", { length: 32, special: false });
     this.password = new GeneratedSecret(this, "app-password", {
       secretId: `${props.projectName}-mongodb-app-password`,
       region: props.secretRegion,
       kmsKeyId: props.kmsKeyId,
+      value: password.result,
     });
     new DatabaseUser(this, "app-user", {
       projectId: project.id,

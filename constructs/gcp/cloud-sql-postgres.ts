@@ -121,6 +121,7 @@ export class CloudSqlPostgres extends Construct {
       region: props.region,
       kmsKeyId: props.kmsKeyId,
     });
-    this.appUser = new SqlUser(this, "app-user", { name: "addtocloud_app", instance: this.instance.name, password: this.password.value });
+    // Write-only (Terraform >= 1.11): the ephemeral password is sent when its version changes and never stored.
+    this.appUser = new SqlUser(this, "app-user", { name: "addtocloud_app", instance: this.instance.name, passwordWo: this.password.value, passwordWoVersion: this.password.version });
   }
 }

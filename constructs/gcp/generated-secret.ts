@@ -1,11 +1,14 @@
 /**
  * A generated password kept in Secret Manager (replicated in one region, encrypted with a CMEK).
- * The value exists only in Terraform state and in the secret; stacks output the secret's id.
+ * The password is ephemeral and written through `secret_data_wo`, so it is in neither plan nor
+ * state: only in the secret and in the write-only argument of the resource that needs it. A value
+ * given instead (`value`) is stored through `secret_data` and so is in state. Stacks output the
+ * secret's id.
  */
-import { Password } from "@cdktf/provider-random/lib/password";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
 import { Construct } from "constructs";
+import { ephemeralPassword } from "../../modules/ephemeral";
 
 /** Properties for {@link GeneratedSecret}. */
 export interface GeneratedSecretProps {
@@ -15,24 +18,42 @@ export interface GeneratedSecretProps {
   /** @default 32 */
   readonly length?: number;
   /**
-   * Store this value instead of a generated password (e.g. an AUTH string the service made).
-   * @default a generated password
+   * Store this value instead of a generated password (e.g. an AUTH string the service made). It
+   * is written through `secret_data` and so kept in state.
+   * @default an ephemeral generated password, written through `secret_data_wo`
    */
   readonly value?: string;
+  /**
+   * Version of the generated password: raising it makes the next apply write a new password into
+   * the secret and into every write-only argument fed with {@link GeneratedSecret.version}.
+   * @default 1
+   */
+  readonly version?: number;
 }
 
 export class GeneratedSecret extends Construct {
   readonly secret: SecretManagerSecret;
-  /** The secret value as a Terraform reference (for the resource that needs it, never an output). */
+  /**
+   * The secret value as a Terraform reference, never an output. For a generated password it is
+   * ephemeral: only write-only arguments (`*_wo`, with `*_wo_version` set to {@link version}) take it.
+   */
   readonly value: string;
+  /** The version to pass to the write-only arguments' `*_wo_version` together with {@link value}. */
+  readonly version: number;
 
   constructor(scope: Construct, id: string, props: GeneratedSecretProps) {
     super(scope, id);
-    this.value = props.value ?? new Password(this, "password", { length: props.length ?? 32, special: false }).result;
+    this.version = props.version ?? 1;
     this.secret = new SecretManagerSecret(this, "secret", {
       secretId: props.secretId,
       replication: { userManaged: { replicas: [{ location: props.region, customerManagedEncryption: { kmsKeyName: props.kmsKeyId } }] } },
     });
-    new SecretManagerSecretVersion(this, "version", { secret: this.secret.id, secretData: this.value });
+    if (props.value !== undefined) {
+      this.value = props.value;
+      new SecretManagerSecretVersion(this, "version", { secret: this.secret.id, secretData: this.value });
+    } else {
+      this.value = ephemeralPassword(this, { length: props.length });
+      new SecretManagerSecretVersion(this, "version", { secret: this.secret.id, secretDataWo: this.value, secretDataWoVersion: this.version });
+    }
   }
 }

@@ -7,7 +7,7 @@
  * exactly those names, and the consumer reads them through `terraform_remote_state` against the
  * producer's backend and key, with the stack dependency recorded for `cdktf deploy` ordering.
  */
-import { TerraformOutput, TerraformRemoteState, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 
 type FieldType = "string" | "number" | "bool" | "list";
 type ValueOf<T extends FieldType> = T extends "string" ? string : T extends "number" ? number : T extends "bool" ? boolean : string[];
@@ -17,8 +17,17 @@ export interface FieldSpec<T extends FieldType = FieldType> {
   readonly type: T;
   /** Shown in the synthesized output and the contract table of docs/contracts.md. */
   readonly description: string;
-  /** What a consumer sees while the producer's state does not have the output yet (review plans). */
+  /**
+   * What a consumer sees while the producer's state does not have the output yet, and in review
+   * mode (docs/state-and-review.md): shaped like the real value (modules/contracts/placeholders.ts).
+   */
   readonly default: ValueOf<T>;
+  /**
+   * The review-time value for producers on a cloud whose real value has another shape than
+   * `default` (a network id is `vpc-...` on AWS, a self link on GCP, a resource id on Azure).
+   * @default `default` for every cloud
+   */
+  readonly placeholders?: Partial<Record<string, ValueOf<T>>>;
   /** Only for values that are secret themselves; secrets are never outputs, so this is rare. */
   readonly sensitive?: boolean;
 }
@@ -32,6 +41,14 @@ export type ContractValues<F extends Fields> = { readonly [K in keyof F]: F[K]["
 export type ContractView<F extends Fields> = { readonly [K in keyof F]: F[K]["type"] extends "list" ? string[] : F[K]["type"] extends "number" ? number : F[K]["type"] extends "bool" ? boolean : string };
 
 const SNAKE = /^[a-z][a-z0-9_]*$/;
+
+/** Where a consumer reads a contract's values: a `terraform_remote_state`, or review placeholders. */
+export interface ContractSource {
+  getString(key: string): string;
+  getNumber(key: string): number;
+  getList(key: string): string[];
+  getBoolean(key: string): unknown;
+}
 
 /** A named set of outputs that a layer publishes. */
 export class Contract<F extends Fields> {
@@ -53,9 +70,12 @@ export class Contract<F extends Fields> {
     return new Contract(name, { ...this.fields, ...more } as F & G);
   }
 
-  /** The review-time defaults of every field, as `terraform_remote_state.defaults` wants them. */
-  defaults(): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(this.fields).map(([key, spec]) => [key, spec.default]));
+  /**
+   * The review-time value of every field, as `terraform_remote_state.defaults` wants them, for a
+   * producer on `cloud` (its placeholders where the field has one for that cloud).
+   */
+  defaults(cloud?: string): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(this.fields).map(([key, spec]) => [key, (cloud !== undefined ? spec.placeholders?.[cloud] : undefined) ?? spec.default]));
   }
 
   /** Publishes every field as a named output of `stack`. */
@@ -67,8 +87,8 @@ export class Contract<F extends Fields> {
     }
   }
 
-  /** Typed getters over a remote state that holds this contract's outputs. */
-  view(state: TerraformRemoteState): ContractView<F> {
+  /** Typed getters over a source (remote state or review placeholders) of this contract's values. */
+  view(state: ContractSource): ContractView<F> {
     const view: Record<string, unknown> = {};
     for (const [key, spec] of Object.entries(this.fields)) {
       Object.defineProperty(view, key, {

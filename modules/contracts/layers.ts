@@ -3,6 +3,7 @@
  * which cloud produced a network or a cluster; a cloud adds its own outputs through `extend`.
  */
 import { Contract } from "./contract";
+import { PLACEHOLDER_NAME, Placeholder } from "./placeholders";
 
 /** What every bootstrap stack publishes: where the cloud's native state store lives. */
 export const BootstrapContract = new Contract("bootstrap", {
@@ -12,11 +13,26 @@ export const BootstrapContract = new Contract("bootstrap", {
 
 /** What every network stack publishes. */
 export const NetworkContract = new Contract("network", {
-  vpc_id: { type: "string", description: "Id of the VPC/VNet (self link on GCP)", default: "vpc-pending" },
+  vpc_id: {
+    type: "string",
+    description: "Id of the VPC/VNet (self link on GCP)",
+    default: Placeholder.awsId("vpc"),
+    placeholders: { gcp: Placeholder.gcpNetwork(), azure: Placeholder.azureId("Microsoft.Network/virtualNetworks"), digitalocean: Placeholder.uuid() },
+  },
   vpc_cidr: { type: "string", description: "Primary CIDR block of the VPC/VNet", default: "10.0.0.0/16" },
-  private_subnet_ids: { type: "list", description: "Subnets for cluster nodes and internal load balancers", default: ["subnet-pending"] },
+  private_subnet_ids: {
+    type: "list",
+    description: "Subnets for cluster nodes and internal load balancers",
+    default: [Placeholder.awsId("subnet")],
+    placeholders: { gcp: [Placeholder.gcpSubnetwork()], azure: [Placeholder.azureSubnet()], digitalocean: [Placeholder.uuid()] },
+  },
   public_subnet_ids: { type: "list", description: "Subnets for internet-facing load balancers and NAT (empty where the cloud has none)", default: [] },
-  database_subnet_ids: { type: "list", description: "Subnets (or delegated subnet/peering range) for managed databases", default: ["subnet-pending"] },
+  database_subnet_ids: {
+    type: "list",
+    description: "Subnets (or delegated subnet/peering range) for managed databases",
+    default: [Placeholder.awsId("subnet")],
+    placeholders: { gcp: ["review-placeholder"], azure: [Placeholder.azureSubnet()], digitalocean: [Placeholder.uuid()] },
+  },
   region: { type: "string", description: "Region or location of the network", default: "pending" },
 });
 
@@ -32,7 +48,7 @@ export const AwsNetworkContract = NetworkContract.extend("aws-network", {
 
 export const GcpNetworkContract = NetworkContract.extend("gcp-network", {
   network_name: { type: "string", description: "Name of the VPC network (for peering and firewall rules)", default: "pending" },
-  nodes_subnet_id: { type: "string", description: "Id of the regional subnet of the GKE nodes", default: "pending" },
+  nodes_subnet_id: { type: "string", description: "Id of the regional subnet of the GKE nodes", default: Placeholder.gcpSubnetwork() },
   pods_range_name: { type: "string", description: "Secondary range of the node subnet for pods", default: "pending" },
   services_range_name: { type: "string", description: "Secondary range of the node subnet for services", default: "pending" },
   private_services_range_name: { type: "string", description: "Range peered to Google's service producers (Cloud SQL, Memorystore)", default: "pending" },
@@ -41,16 +57,16 @@ export const GcpNetworkContract = NetworkContract.extend("gcp-network", {
 
 export const AzureNetworkContract = NetworkContract.extend("azure-network", {
   resource_group_name: { type: "string", description: "Resource group of the environment's Azure resources", default: "pending" },
-  nodes_subnet_id: { type: "string", description: "Subnet of the AKS nodes (egress through the NAT gateway)", default: "pending" },
-  appgw_subnet_id: { type: "string", description: "Subnet of the Application Gateway", default: "pending" },
-  endpoints_subnet_id: { type: "string", description: "Subnet of the private endpoints", default: "pending" },
-  postgres_subnet_id: { type: "string", description: "Subnet delegated to PostgreSQL Flexible Server", default: "pending" },
-  postgres_dns_zone_id: { type: "string", description: "Private DNS zone of PostgreSQL Flexible Server", default: "pending" },
-  mongo_dns_zone_id: { type: "string", description: "Private DNS zone privatelink.mongo.cosmos.azure.com", default: "pending" },
-  redis_dns_zone_id: { type: "string", description: "Private DNS zone privatelink.redis.cache.windows.net", default: "pending" },
-  vault_dns_zone_id: { type: "string", description: "Private DNS zone privatelink.vaultcore.azure.net", default: "pending" },
-  blob_dns_zone_id: { type: "string", description: "Private DNS zone privatelink.blob.core.windows.net", default: "pending" },
-  nat_public_ip: { type: "string", description: "Public egress address of the AKS nodes (for allowlists elsewhere)", default: "" },
+  nodes_subnet_id: { type: "string", description: "Subnet of the AKS nodes (egress through the NAT gateway)", default: Placeholder.azureSubnet() },
+  appgw_subnet_id: { type: "string", description: "Subnet of the Application Gateway", default: Placeholder.azureSubnet() },
+  endpoints_subnet_id: { type: "string", description: "Subnet of the private endpoints", default: Placeholder.azureSubnet() },
+  postgres_subnet_id: { type: "string", description: "Subnet delegated to PostgreSQL Flexible Server", default: Placeholder.azureSubnet() },
+  postgres_dns_zone_id: { type: "string", description: "Private DNS zone of PostgreSQL Flexible Server", default: Placeholder.azureDnsZone(`${PLACEHOLDER_NAME}.private.postgres.database.azure.com`) },
+  mongo_dns_zone_id: { type: "string", description: "Private DNS zone privatelink.mongo.cosmos.azure.com", default: Placeholder.azureDnsZone("privatelink.mongo.cosmos.azure.com") },
+  redis_dns_zone_id: { type: "string", description: "Private DNS zone privatelink.redis.cache.windows.net", default: Placeholder.azureDnsZone("privatelink.redis.cache.windows.net") },
+  vault_dns_zone_id: { type: "string", description: "Private DNS zone privatelink.vaultcore.azure.net", default: Placeholder.azureDnsZone("privatelink.vaultcore.azure.net") },
+  blob_dns_zone_id: { type: "string", description: "Private DNS zone privatelink.blob.core.windows.net", default: Placeholder.azureDnsZone("privatelink.blob.core.windows.net") },
+  nat_public_ip: { type: "string", description: "Public egress address of the AKS nodes (for allowlists elsewhere)", default: "192.0.2.1" },
 });
 
 /** What every cluster stack publishes. */
@@ -65,10 +81,10 @@ export const ClusterContract = new Contract("cluster", {
 
 export const AwsClusterContract = ClusterContract.extend("aws-cluster", {
   oidc_provider_arn: { type: "string", description: "ARN of the IAM OIDC provider for IRSA", default: "arn:aws:iam::000000000000:oidc-provider/pending" },
-  node_security_group_id: { type: "string", description: "Security group attached to every worker node", default: "sg-pending" },
-  cluster_security_group_id: { type: "string", description: "Security group EKS created for the control plane and nodes", default: "sg-pending" },
+  node_security_group_id: { type: "string", description: "Security group attached to every worker node", default: Placeholder.awsId("sg") },
+  cluster_security_group_id: { type: "string", description: "Security group EKS created for the control plane and nodes", default: Placeholder.awsId("sg") },
   node_role_arn: { type: "string", description: "IAM role of the worker nodes", default: "arn:aws:iam::000000000000:role/pending" },
-  vpc_id: { type: "string", description: "VPC of the cluster (for controllers that cannot read it from instance metadata)", default: "vpc-pending" },
+  vpc_id: { type: "string", description: "VPC of the cluster (for controllers that cannot read it from instance metadata)", default: Placeholder.awsId("vpc") },
 });
 
 export const GcpClusterContract = ClusterContract.extend("gcp-cluster", {
@@ -79,7 +95,7 @@ export const GcpClusterContract = ClusterContract.extend("gcp-cluster", {
 
 export const AzureClusterContract = ClusterContract.extend("azure-cluster", {
   resource_group_name: { type: "string", description: "Resource group of the cluster", default: "pending" },
-  cluster_id: { type: "string", description: "Azure resource id of the AKS cluster", default: "pending" },
+  cluster_id: { type: "string", description: "Azure resource id of the AKS cluster", default: Placeholder.azureId("Microsoft.ContainerService/managedClusters") },
   kubelet_identity_object_id: { type: "string", description: "Object id of the kubelet managed identity", default: "00000000-0000-0000-0000-000000000000" },
   tenant_id: { type: "string", description: "Entra ID tenant of the cluster's RBAC", default: "00000000-0000-0000-0000-000000000000" },
   egress_ip: { type: "string", description: "Public address the cluster's outbound traffic leaves from (the NAT gateway)", default: "192.0.2.1" },
@@ -88,7 +104,7 @@ export const AzureClusterContract = ClusterContract.extend("azure-cluster", {
 });
 
 export const DigitalOceanClusterContract = ClusterContract.extend("digitalocean-cluster", {
-  cluster_id: { type: "string", description: "DigitalOcean id of the DOKS cluster (for doctl credentials)", default: "pending" },
+  cluster_id: { type: "string", description: "DigitalOcean id of the DOKS cluster (for doctl credentials)", default: Placeholder.uuid() },
 });
 
 /** What every data stack publishes. Secret values are never outputs: only references to where they live. */
@@ -119,7 +135,7 @@ export const PlatformContract = new Contract("platform", {
 
 /** What the edge stack publishes. */
 export const EdgeContract = new Contract("edge", {
-  zone_id: { type: "string", description: "Cloudflare zone of the environment's domain", default: "pending" },
+  zone_id: { type: "string", description: "Cloudflare zone of the environment's domain", default: Placeholder.cloudflareId() },
   pages_url: { type: "string", description: "The Pages project's own URL (https://<project>.pages.dev)", default: "https://pending.pages.dev" },
   api_hostname: { type: "string", description: "Host name of the API load balancer (empty when no cluster has a platform stack)", default: "pending" },
   pool_ids: { type: "list", description: "Load-balancer pool ids, one per cluster, in failover order", default: [] },

@@ -104,3 +104,20 @@ export function buildEdgeStack(scope: Construct, env: EnvironmentConfig, platfor
   });
   return stack;
 }
+
+/**
+ * Orders every edge stack that lives under a parent zone (`cloudflare.parentZone`) after the edge
+ * stack of the environment that creates that zone: the child reads the zone through a
+ * `cloudflare_zone` data source, which fails to plan before the zone exists. Environments are
+ * built independently, so this runs once all of them are built; a parent zone no built environment
+ * owns is a prerequisite (and the reader is left unordered).
+ */
+export function orderEdgeStacks(stacks: readonly LayerStack[]): void {
+  const edges = stacks.filter((stack) => stack.layer === "edge" && stack.cloud === "cloudflare");
+  for (const reader of edges) {
+    const parentZone = reader.env.cloudflare?.parentZone;
+    if (!parentZone) continue;
+    const owner = edges.find((edge) => edge !== reader && edge.env.domain === parentZone && !edge.env.cloudflare?.parentZone);
+    if (owner) reader.addDependency(owner);
+  }
+}
