@@ -49,7 +49,7 @@ describe("the replication user's password", () => {
     expect(version.secret_string).toBeUndefined();
     expect(version.secret_string_wo_version).toBe(1);
     expect(secret.kms_key_id).toMatch(/^\$\{aws_kms_key\.data-key_\w+\.arn\}$/);
-    expect(version.secret_string_wo).toMatch(/^\$\{jsonencode\(\{.*"password" = ephemeral\.random_password\.[\w-]+\.result.*\}\)\}$/);
+    expect(version.secret_string_wo).toMatch(/^\$\{jsonencode\(\{ "username" = "addtocloud_replication", "password" = ephemeral\.random_password\.[\w-]+\.result \}\)\}$/);
   });
 
   test("the data contract carries the secret's ARN, and no output carries a password", () => {

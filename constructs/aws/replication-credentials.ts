@@ -10,7 +10,6 @@
  */
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { ephemeralPassword } from "../../modules/ephemeral";
 
@@ -49,7 +48,8 @@ export class ReplicationCredentials extends Construct {
     new SecretsmanagerSecretVersion(this, "version", {
       secretId: this.secret.id,
       // The shape of RDS's own managed secrets, so the same tooling reads both.
-      secretStringWo: Fn.jsonencode({ username: REPLICATION_USER, password }),
+      // One interpolation: Fn.jsonencode would escape the ephemeral reference into literal text.
+      secretStringWo: `\${jsonencode({ "username" = "${REPLICATION_USER}", "password" = ${password.slice(2, -1)} })}`,
       secretStringWoVersion: props.version ?? 1,
     });
   }
