@@ -234,6 +234,26 @@ describe("deploy order", () => {
     expect(manifest.stacks[id].dependencies).toEqual(expect.arrayContaining([`${env.name}-${link.a}-gateway`, `${env.name}-${link.b}-gateway`]));
     for (const gateway of [link.a, link.b]) expect(manifest.stacks[`${env.name}-${gateway}-gateway`].dependencies).not.toContain(id);
   });
+
+  // Azure's VPN gateway serializes its operations: a connection written while another is in
+  // progress fails with 409 AnotherOperationInProgress. Its links deploy one after the other.
+  const azureLinksOf = (env: EnvironmentConfig) => links.filter((l) => l.env === env && l.link.b === "azure").map((l) => l.id);
+  const severalAzureLinks = envs.filter((env) => azureLinksOf(env).length > 1);
+  test("production has several links to Azure (the case below checks)", () => expect(severalAzureLinks.map((e) => e.name)).toContain("production"));
+  test.each(severalAzureLinks.map((env) => [env.name, env] as const))("%s: the links to Azure's one gateway deploy one after the other", (_, env) => {
+    const azureLinks = azureLinksOf(env);
+    azureLinks.slice(1).forEach((id, i) => expect({ id, dependencies: manifest.stacks[id].dependencies }).toEqual({ id, dependencies: expect.arrayContaining([azureLinks[i]]) }));
+  });
+});
+
+describe.each(links.filter((l) => l.link.b === "azure").map((l) => [l.id] as const))("%s on Azure's shared gateway", (id) => {
+  test("creates its connections one at a time (each after the previous)", () => {
+    const connections = Object.entries<any>(resourcesOf(synthOf(id), "azurerm_virtual_network_gateway_connection"));
+    expect(connections.length).toBeGreaterThan(1);
+    connections.slice(1).forEach(([name, c], i) =>
+      expect({ name, depends_on: c.depends_on }).toEqual({ name, depends_on: [`azurerm_virtual_network_gateway_connection.${connections[i][0]}`] }),
+    );
+  });
 });
 
 describe("Istio east-west over the links", () => {

@@ -13,6 +13,7 @@ import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subn
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -135,10 +136,17 @@ export class VpcNetwork extends Construct {
         availabilityZoneId: az,
         tags: { Name: `${name}-private-${suffix}`, "kubernetes.io/role/internal-elb": "1", [`kubernetes.io/cluster/${props.clusterName}`]: "shared" },
       });
+      // No inline `route` blocks: an inline list is authoritative, so the next apply of this stack
+      // would delete the routes other stacks add to the table (the gateway stack's Transit Gateway
+      // routes to the linked clouds). Every route of a shared table is its own resource.
       const routes = new RouteTable(this, `private-${suffix}-routes`, {
         vpcId: this.vpc.id,
-        route: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id }],
         tags: { Name: `${name}-private-${suffix}` },
+      });
+      new Route(this, `private-${suffix}-default-route`, {
+        routeTableId: routes.id,
+        destinationCidrBlock: "0.0.0.0/0",
+        natGatewayId: nats[Math.min(i, nats.length - 1)].id,
       });
       new RouteTableAssociation(this, `private-${suffix}-association`, { subnetId: priv.id, routeTableId: routes.id });
       privateRouteTables.push(routes);

@@ -62,8 +62,12 @@ export class AzureVpnConnections extends Construct {
         // With BGP the address space is only the peer's BGP address; routes come from the session.
         bgpSettings: { asn: props.peerAsn, bgpPeeringAddress: spec.peerBgpAddress },
       });
+      // The gateway serializes its operations: connections created side by side fail with
+      // 409 AnotherOperationInProgress, so each one waits for the previous.
+      const previous = this.connections[this.connections.length - 1];
       this.connections.push(
         new VirtualNetworkGatewayConnection(this, `connection-${n}`, {
+          dependsOn: previous ? [previous] : undefined,
           name: `${props.namePrefix}-${n}`,
           resourceGroupName: props.resourceGroupName,
           location: props.location,

@@ -276,10 +276,19 @@ export function buildDigitalOceanGateway(scope: Construct, env: EnvironmentConfi
 /** Builds `<env>-interconnect-<a>-<b>` for every link whose two gateway stacks exist. */
 export function buildLinkStacks(scope: Construct, env: EnvironmentConfig, gateways: GatewayStacks): LayerStack[] {
   const stacks: LayerStack[] = [];
+  let previousAzureLink: LayerStack | undefined;
   for (const link of interconnectLinks(env)) {
     const a = gateways[link.a];
     const b = gateways[link.b];
-    if (a && b) stacks.push(buildLink(scope, env, link, a, b));
+    if (!a || !b) continue;
+    const stack = buildLink(scope, env, link, a, b);
+    // Azure's VPN gateway serializes its operations (a second connection written meanwhile fails
+    // with 409 AnotherOperationInProgress): the links to it deploy one after the other.
+    if (link.b === "azure") {
+      if (previousAzureLink) stack.addDependency(previousAzureLink);
+      previousAzureLink = stack;
+    }
+    stacks.push(stack);
   }
   return stacks;
 }
