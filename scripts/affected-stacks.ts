@@ -20,6 +20,7 @@ import { environments as shippedInputs } from "../config";
 import { EnvironmentConfig } from "../modules/config/environment";
 import { loadEnvironments } from "../modules/config/load";
 import { applyEnvironment, githubIdentityName } from "../modules/delivery";
+import { LAYERS } from "../modules/naming";
 import { Manifest } from "./waves";
 
 /** Synthesized Terraform JSON of one stack. */
@@ -74,21 +75,36 @@ export interface AffectedResult {
 /** The hosted runner of stacks whose endpoints are public. */
 export const HOSTED_RUNNER = "ubuntu-24.04";
 
-/** `<env>-<cloud>-<layer>`; environment names may hold '-', clouds and layers do not. */
+/**
+ * `<env>-<cloud>-<layer>`; environment names may hold '-', clouds and layers do not, except the
+ * links between two clouds: `<env>-interconnect-<a>-<b>` has cloud `interconnect` and layer `<a>-<b>`.
+ */
 export function parseStackId(id: string): { environment: string; cloud: string; layer: string } {
   const parts = id.split("-");
   if (parts.length < 3) throw new Error(`'${id}' is not a stack id of the form <env>-<cloud>-<layer>`);
-  return { layer: parts[parts.length - 1], cloud: parts[parts.length - 2], environment: parts.slice(0, -2).join("-") };
+  const last = parts[parts.length - 1];
+  if (parts.length >= 4 && parts[parts.length - 3] === "interconnect" && !(LAYERS as readonly string[]).includes(last)) {
+    return { layer: parts.slice(-2).join("-"), cloud: "interconnect", environment: parts.slice(0, -3).join("-") };
+  }
+  return { layer: last, cloud: parts[parts.length - 2], environment: parts.slice(0, -2).join("-") };
+}
+
+/** The clouds a stack belongs to: its own, or both ends of an interconnect link. */
+export function stackClouds(id: string): string[] {
+  const { cloud, layer } = parseStackId(id);
+  return cloud === "interconnect" ? layer.split("-") : [cloud];
 }
 
 /**
  * Stacks whose endpoints no hosted runner reaches: every platform stack (helm and kubernetes talk to
- * the private cluster API) and Azure data (Terraform writes secrets and keys into a Key Vault whose
- * firewall admits only the VNet and `clouds.azure.deployAllowlist`).
+ * the private cluster API), Azure data (Terraform writes secrets and keys into a Key Vault whose
+ * firewall admits only the VNet and `clouds.azure.deployAllowlist`) and Azure messaging (Terraform
+ * creates the Event Hubs (Kafka) CMK in a Key Vault with public network access off, reached through its
+ * private endpoint). Gateway and interconnect stacks only call the clouds' control-plane APIs.
  */
 export function isPrivateStack(id: string): boolean {
   const { cloud, layer } = parseStackId(id);
-  return layer === "platform" || (cloud === "azure" && layer === "data");
+  return layer === "platform" || (cloud === "azure" && (layer === "data" || layer === "messaging"));
 }
 
 /** Drops cdktf's `//` metadata (construct paths, unique ids): moving a construct is not a Terraform change. */

@@ -12,7 +12,7 @@ import { IConstruct } from "constructs";
 import { createApp } from "../../modules/app";
 import { EnvironmentConfig } from "../../modules/config/environment";
 import { buildEnvironment } from "../../stacks/app";
-import { affectedStacks, affectedTable, contractReads, identitiesOf, matrixJson } from "../../scripts/affected-stacks";
+import { affectedStacks, affectedTable, contractReads, identitiesOf, matrixJson, parseStackId } from "../../scripts/affected-stacks";
 import { deployWaves, Manifest, readManifest } from "../../scripts/waves";
 import { shippedEnvironment, shippedEnvironments } from "../support/synth";
 
@@ -107,11 +107,20 @@ describe("affected stacks", () => {
   test("jobs log in to the clouds each stack's providers and state reach, private stacks go to the network's runner", () => {
     const everything = shipped();
     const result = affectedStacks(path.join(scratch, "nothing"), everything, envs);
+    const privateLayers = (s: { cloud: string; layer: string }) => s.layer === "platform" || (s.cloud === "azure" && (s.layer === "data" || s.layer === "messaging"));
+    expect(result.stacks.some((s) => s.cloud === "interconnect")).toBe(true);
     for (const s of result.stacks) {
-      const own = s.cloud === "cloudflare" ? "cloudflare" : s.cloud;
-      expect(s[own as "aws"]).toBe(true);
-      expect(s.runner).toBe(s.layer === "platform" || (s.cloud === "azure" && s.layer === "data") ? `addtocloud-${s.environment}-${s.cloud}` : "ubuntu-24.04");
+      // Its own cloud, or both clouds an interconnect link joins.
+      const own = s.cloud === "interconnect" ? s.layer.split("-") : [s.cloud];
+      for (const cloud of own) expect({ stack: s.stack, [cloud]: s[cloud as "aws"] }).toEqual({ stack: s.stack, [cloud]: true });
+      expect(s.runner).toBe(privateLayers(s) ? `addtocloud-${s.environment}-${s.cloud}` : "ubuntu-24.04");
+      // Whatever Terraform does through a private endpoint (cluster API, a Key Vault's data plane) needs the network's runner.
+      const dataPlane = Object.keys((stackJson(everything, s.stack).resource ?? {}) as object).filter((t) => /^(helm_|kubernetes_|azurerm_key_vault_(key|secret|certificate)$)/.test(t));
+      if (dataPlane.length > 0) expect({ stack: s.stack, private: s.private }).toEqual({ stack: s.stack, private: true });
     }
+    expect(identitiesOf("staging-interconnect-aws-gcp", stackJson(everything, "staging-interconnect-aws-gcp"))).toMatchObject({ aws: true, gcp: true, azure: false });
+    expect(parseStackId("staging-interconnect-aws-gcp")).toEqual({ environment: "staging", cloud: "interconnect", layer: "aws-gcp" });
+    expect(parseStackId("eu-prod-gcp-gateway")).toEqual({ environment: "eu-prod", cloud: "gcp", layer: "gateway" });
     expect(identitiesOf("production-gcp-data", stackJson(everything, "production-gcp-data"))).toMatchObject({ gcp: true, atlas: true, aws: false });
     const matrix = JSON.parse(matrixJson(result));
     expect(matrix.include.some((s: { layer: string }) => s.layer === "bootstrap")).toBe(false);

@@ -7,7 +7,7 @@ import { GCP_APPLY_ROLES, GCP_PLAN_ROLES } from "../../constructs/gcp/github-fed
 import { loadEnvironments } from "../../modules/config/load";
 import { environments as shippedInputs } from "../../config";
 import { EnvironmentConfig } from "../../modules/config/environment";
-import { resourcesOf, shippedEnvironment, shippedEnvironments, stackOf, synthJson, TerraformJson } from "../support/synth";
+import { buildStacks, resourcesOf, shippedEnvironment, shippedEnvironments, stackOf, synthJson, TerraformJson } from "../support/synth";
 
 const envs = shippedEnvironments();
 const repo = "addtocloud/platform";
@@ -179,5 +179,44 @@ describe("delivery config", () => {
     ],
   ])("%s is a config error naming the field", (_, inputs, message) => {
     expect(() => loadEnvironments(inputs)).toThrow(message);
+  });
+});
+
+describe("GCP pipeline roles", () => {
+  // For each GCP resource type prefix the stacks use: the predefined role that reads it (plan) and the
+  // one that creates it (apply). A new type fails here until both lists cover it.
+  const SERVICES: [RegExp, string, string][] = [
+    [/^google_compute_firewall$/, "roles/compute.viewer", "roles/compute.securityAdmin"],
+    [/^google_compute_/, "roles/compute.viewer", "roles/compute.networkAdmin"],
+    [/^google_service_networking_/, "roles/compute.viewer", "roles/servicenetworking.networksAdmin"],
+    [/^google_container_/, "roles/container.viewer", "roles/container.admin"],
+    [/^google_sql_/, "roles/cloudsql.viewer", "roles/cloudsql.admin"],
+    [/^google_redis_/, "roles/redis.viewer", "roles/redis.admin"],
+    [/^google_kms_/, "roles/cloudkms.viewer", "roles/cloudkms.admin"],
+    [/^google_secret_manager_/, "roles/secretmanager.secretAccessor", "roles/secretmanager.admin"],
+    [/^google_storage_/, "roles/storage.bucketViewer", "roles/storage.admin"],
+    [/^google_dns_/, "roles/dns.reader", "roles/dns.admin"],
+    [/^google_managed_kafka_/, "roles/managedkafka.viewer", "roles/managedkafka.admin"],
+    [/^google_project_service$/, "roles/serviceusage.serviceUsageConsumer", "roles/serviceusage.serviceUsageAdmin"],
+    [/^google_service_account/, "roles/iam.securityReviewer", "roles/iam.serviceAccountAdmin"],
+    [/^google_project_iam_/, "roles/iam.securityReviewer", "roles/resourcemanager.projectIamAdmin"],
+  ];
+
+  test("the plan and apply accounts hold a role for every GCP resource type the pipeline's stacks manage", () => {
+    const { stacks } = buildStacks(envs);
+    const missing: string[] = [];
+    let types = 0;
+    // Bootstrap stacks are applied by an administrator, never by the pipeline.
+    for (const [id, stack] of [...stacks].filter(([, s]) => s.layer !== "bootstrap")) {
+      for (const type of Object.keys(synthJson(stack).resource ?? {}).filter((t) => t.startsWith("google_"))) {
+        types++;
+        const service = SERVICES.find(([pattern]) => pattern.test(type));
+        if (!service) missing.push(`${id}: ${type} has no entry`);
+        else if (!(GCP_PLAN_ROLES as readonly string[]).includes(service[1])) missing.push(`${id}: ${type} needs ${service[1]} to plan`);
+        else if (!(GCP_APPLY_ROLES as readonly string[]).includes(service[2])) missing.push(`${id}: ${type} needs ${service[2]} to apply`);
+      }
+    }
+    expect(types).toBeGreaterThan(0);
+    expect(missing).toEqual([]);
   });
 });

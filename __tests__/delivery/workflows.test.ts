@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { createApp } from "../../modules/app";
-import { buildEnvironment } from "../../stacks/app";
+import { buildEnvironments } from "../../stacks/app";
 import { deployWaves, readManifest, wavesByEnvironmentTable } from "../../scripts/waves";
 import { shippedEnvironment, shippedEnvironments } from "../support/synth";
 
@@ -143,7 +143,8 @@ describe("deploys", () => {
         input.state = { type: "native", fallback: "aws" };
         input.delivery = { github: { environment: "nativestate", awsOidcProviderArn: "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com" } };
       })];
-      for (const env of envs) buildEnvironment(app, env);
+      // As the shipped app builds them, with the order between environments (a staging edge under the production zone).
+      buildEnvironments(app, envs);
       app.synth();
       const manifest = readManifest(scratch);
       for (const env of envs) expect(deployWaves(manifest, { environment: env.name }).length).toBeLessThanOrEqual(waveJobs.length);

@@ -31,12 +31,14 @@ export const GCP_PLAN_ROLES = [
   "roles/secretmanager.secretAccessor",
   "roles/storage.bucketViewer",
   "roles/serviceusage.serviceUsageConsumer",
+  "roles/dns.reader",
+  "roles/managedkafka.viewer",
 ] as const;
 /**
  * Project roles of the apply account, one admin role per service the stacks create resources in
- * (network, firewall, GKE, Cloud SQL, Memorystore, KMS, Secret Manager, GCS, private service
- * access), plus creating and attaching service accounts (GKE nodes, the add-ons' workload
- * identity) and granting project roles, which the stacks do.
+ * (network and HA VPN, firewall, GKE, Cloud SQL, Memorystore, KMS, Secret Manager, GCS, private
+ * service access, Cloud DNS, Managed Kafka, enabling APIs), plus creating and attaching service
+ * accounts (GKE nodes, the add-ons' workload identity) and granting project roles, which the stacks do.
  */
 export const GCP_APPLY_ROLES = [
   "roles/compute.networkAdmin",
@@ -52,6 +54,9 @@ export const GCP_APPLY_ROLES = [
   "roles/iam.serviceAccountUser",
   "roles/resourcemanager.projectIamAdmin",
   "roles/serviceusage.serviceUsageConsumer",
+  "roles/serviceusage.serviceUsageAdmin",
+  "roles/dns.admin",
+  "roles/managedkafka.admin",
 ] as const;
 
 /** Properties for {@link GithubFederation}. */
