@@ -150,8 +150,10 @@ function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
       message: `native state falls back to '${env.state.fallback}', which this environment does not enable`,
     });
   }
-  for (const problem of interconnectProblems(env)) problems.push({ path: `${env.name}.${problem.path}`, message: problem.message });
-  for (const problem of dataRoleProblems(env)) problems.push({ path: `${env.name}.${problem.path}`, message: problem.message });
+  const interconnect = interconnectProblems(env);
+  for (const problem of interconnect) problems.push({ path: `${env.name}.${problem.path}`, message: problem.message });
+  // Which clouds are linked is known only once the interconnect section is valid.
+  for (const problem of dataRoleProblems(env, { checkLinks: interconnect.length === 0 })) problems.push({ path: `${env.name}.${problem.path}`, message: problem.message });
   return problems;
 }
 
