@@ -293,7 +293,12 @@ export function buildLinkStacks(scope: Construct, env: EnvironmentConfig, gatewa
   return stacks;
 }
 
-/** The pre-shared key of one tunnel: generated, letters only (AWS refuses keys starting with 0 and most symbols). */
+/**
+ * The pre-shared key of one tunnel: generated, letters only (AWS refuses keys starting with 0 and most
+ * symbols). A managed `random_password`, so in state: aws_vpn_connection, google_compute_vpn_tunnel and
+ * azurerm_virtual_network_gateway_connection have no write-only key at the pinned providers
+ * (docs/state-and-review.md).
+ */
 function presharedKey(stack: LayerStack, n: number): string {
   return new Password(stack, `psk-${n}`, { length: 48, special: false, numeric: false }).result;
 }
