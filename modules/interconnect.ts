@@ -5,6 +5,7 @@
  * a stack that is not yet deployed to know an address that config already fixes.
  */
 import { Netmask, ip2long, long2ip } from "netmask";
+import { awsAvailabilityZoneIds } from "./config/clouds/aws";
 import { VPN_CLOUDS, VpnCloud } from "./config/clouds/interconnect";
 import type { EnvironmentConfig } from "./config/environment";
 
@@ -59,6 +60,22 @@ const DEFAULT_INSIDE_CIDRS: Record<string, readonly string[]> = {
  */
 export function tunnelCount(a: VpnCloud, b: VpnCloud): 2 | 4 {
   return a === "aws" || b === "aws" ? 4 : 2;
+}
+
+/**
+ * How many inbound DNS resolver addresses a cloud's gateway publishes, known at synth so the link
+ * stacks write one static forwarding target per address (a `dynamic` block over the remote-state
+ * list would do the same in Terraform, but checkov's terraform_json parser crashes on it and drops
+ * most of the link file). AWS: the `ip_address` entries of the Route 53 inbound endpoint, one per
+ * private subnet and at least the two Route 53 requires (the gateway stack sizes the endpoint from
+ * this). Azure: the one private IP of the resolver's single inbound endpoint. GCP: the inbound
+ * server policy reserves one DNS_RESOLVER address per subnet of the network in the region, read
+ * back by a data source, so only one is guaranteed (the nodes subnet's); the link uses element 0,
+ * and one address serves every private zone of the VPC.
+ */
+export function dnsResolverAddressCount(env: EnvironmentConfig, cloud: VpnCloud): number {
+  if (cloud === "aws") return Math.max(2, env.clouds.aws ? awsAvailabilityZoneIds(env.clouds.aws).length : 0);
+  return 1;
 }
 
 const order = (cloud: VpnCloud) => VPN_CLOUDS.indexOf(cloud);

@@ -12,6 +12,7 @@ import {
   GCP_DNS_FORWARDING_RANGE,
   advertisedRanges,
   databaseClientRanges,
+  dnsResolverAddressCount,
   interconnectLinks,
   meshOverLinks,
   peerOf,
@@ -114,26 +115,33 @@ describe.each(linkCases)("%s", (id, { env, link }) => {
     }
   });
 
-  test("each side forwards DNS for every private domain of the other to the other's resolver", () => {
+  test("each side forwards DNS for every private domain of the other to each address the other's gateway publishes", () => {
     for (const side of [link.a, link.b]) {
       const peer = peerOf(link, side);
       const domains = privateDomains(env, peer);
+      // One static target per address, as many as dnsResolverAddressCount says the peer publishes.
+      const resolvers = Array.from({ length: dnsResolverAddressCount(env, peer) }, (_, n) => `\${element(data.terraform_remote_state.${peer}_gateway.outputs.dns_resolver_addresses, ${n})}`);
       if (side === "aws") {
         const rules = values(j, "aws_route53_resolver_rule");
         expect(rules.map((r) => r.domain_name)).toEqual(domains);
         for (const rule of rules) {
           expect(rule.rule_type).toBe("FORWARD");
-          expect(rule.dynamic.target_ip.for_each).toContain(`${peer}_gateway.outputs.dns_resolver_addresses`);
+          expect(rule.target_ip).toEqual(resolvers.map((ip) => ({ ip, port: 53 })));
         }
         expect(values(j, "aws_route53_resolver_rule_association")).toHaveLength(domains.length);
       }
       if (side === "gcp") {
         const zones = values(j, "google_dns_managed_zone").filter((z) => z.description.endsWith(`to ${peer} over the private link`));
         expect(zones.map((z) => z.dns_name)).toEqual(domains.map((d) => `${d}.`));
-        for (const z of zones) expect(z.visibility).toBe("private");
+        for (const z of zones) {
+          expect(z.visibility).toBe("private");
+          expect(z.forwarding_config.target_name_servers).toEqual(resolvers.map((ipv4_address) => ({ ipv4_address, forwarding_path: "private" })));
+        }
       }
       if (side === "azure") {
-        expect(values(j, "azurerm_private_dns_resolver_forwarding_rule").map((r) => r.domain_name)).toEqual(domains.map((d) => `${d}.`));
+        const rules = values(j, "azurerm_private_dns_resolver_forwarding_rule");
+        expect(rules.map((r) => r.domain_name)).toEqual(domains.map((d) => `${d}.`));
+        for (const rule of rules) expect(rule.target_dns_servers).toEqual(resolvers.map((ip_address) => ({ ip_address, port: 53 })));
       }
     }
   });
@@ -200,6 +208,22 @@ describe.each(gatewayIds.map((id) => [id]))("%s", (id) => {
     const configs = values(j, "google_compute_network_peering_routes_config");
     if (!id.endsWith("-gcp-gateway")) return expect(configs).toHaveLength(0);
     expect(configs).toEqual([expect.objectContaining({ peering: "servicenetworking-googleapis-com", export_custom_routes: true, import_custom_routes: false })]);
+  });
+
+  test("has at least as many inbound DNS addresses as the links forward to (dnsResolverAddressCount)", () => {
+    const cloud = id.replace(`${env.name}-`, "").replace(/-gateway$/, "") as "aws" | "gcp" | "azure";
+    const count = dnsResolverAddressCount(env, cloud);
+    if (cloud === "aws") {
+      const inbound = values(j, "aws_route53_resolver_endpoint").filter((e) => e.direction === "INBOUND");
+      expect(inbound.map((e) => e.ip_address.length)).toEqual([count]);
+    } else if (cloud === "azure") {
+      const inbound = values(j, "azurerm_private_dns_resolver_inbound_endpoint");
+      expect(inbound.map((e) => [e.ip_configurations].flat().length)).toEqual([count]);
+    } else {
+      // Cloud DNS reserves one inbound address per subnet in the region once the policy exists.
+      expect(count).toBe(1);
+      expect(values(j, "google_dns_policy").map((p) => p.enable_inbound_forwarding)).toEqual([true]);
+    }
   });
 
   test("publishes its contract without a secret", () => {

@@ -30,6 +30,11 @@ const KINDS: Record<string, RegExp> = {
   "aws vpc id": /^vpc-[0-9a-f]{8,17}$/,
   "aws subnet id": /^subnet-[0-9a-f]{8,17}$/,
   "aws security group id": /^sg-[0-9a-f]{8,17}$/,
+  "aws route table id": /^rtb-[0-9a-f]{8,17}$/,
+  "aws transit gateway id": /^tgw-[0-9a-f]{8,17}$/,
+  "aws transit gateway route table id": /^tgw-rtb-[0-9a-f]{8,17}$/,
+  "aws resolver endpoint id": /^rslvr-(in|out)-[0-9a-f]{8,17}$/,
+  "gcp vpn gateway self link": /^projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/regions\/[a-z0-9-]+\/vpnGateways\/[a-z]([-a-z0-9]*[a-z0-9])?$/,
   "arn": /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/,
   "aws subnet group name": /^[a-z0-9][a-z0-9-]*$/,
   "uuid": GUID,
@@ -50,8 +55,15 @@ function kindOf({ site, local }: Use): string | undefined {
     if (argument.endsWith("_id") || argument.endsWith("_ids") || argument === "scope") return "azure resource id";
   }
   if (owner.startsWith("google_")) {
-    if (["network", "authorized_network", "private_network"].includes(argument)) return "gcp network self link";
+    // The peering routes config names its network (google 6.50.0: "The name of the primary network").
+    if (owner === "google_compute_network_peering_routes_config" && argument === "network") return "gcp name";
+    if (["network", "authorized_network", "private_network", "network_url"].includes(argument)) return "gcp network self link";
     if (argument === "subnetwork") return "gcp subnetwork self link";
+    // Managed Kafka wants `projects/PROJECT_ID/regions/REGION/subnetworks/SUBNET`.
+    if (owner === "google_managed_kafka_cluster" && argument === "subnet") return "gcp subnetwork self link";
+    if (argument === "vpn_gateway") return "gcp vpn gateway self link";
+    // A Cloud Router by name (router interface and peer; the tunnel takes a name or a URL).
+    if (argument === "router") return "gcp name";
     if (argument.endsWith("_range_name")) return "gcp name";
   }
   if (owner === "mongodbatlas_network_peering" && argument === "network_name") return "gcp name";
@@ -63,7 +75,11 @@ function kindOf({ site, local }: Use): string | undefined {
   if (owner === "aws_secretsmanager_secret_version" && argument === "secret_id") return "arn";
   if (owner.startsWith("aws_")) {
     if (argument === "vpc_id") return "aws vpc id";
-    if (argument === "subnet_ids") return "aws subnet id";
+    if (argument === "subnet_ids" || argument === "client_subnets") return "aws subnet id";
+    if (argument === "route_table_id") return "aws route table id";
+    if (argument === "transit_gateway_id") return "aws transit gateway id";
+    if (argument === "transit_gateway_route_table_id") return "aws transit gateway route table id";
+    if (argument === "resolver_endpoint_id") return "aws resolver endpoint id";
     if (argument === "security_groups" || argument.endsWith("security_group_id") || argument.endsWith("security_group_ids")) return "aws security group id";
     if (argument === "identifiers" || argument.endsWith("_arn")) return "arn";
     if (argument.endsWith("subnet_group_name")) return "aws subnet group name";

@@ -5,8 +5,10 @@
  * customer-managed key; outputs carry the secret's ARN only.
  *
  * State: aws_mq_broker's `user.password` has no write-only variant at the pinned provider (hashicorp/aws
- * 6.25.0), so the password is in the state of `random_password` and `aws_mq_broker` (marked sensitive),
- * as every generated database password is; the state stores are encrypted and access-controlled.
+ * 6.25.0), so the password is a managed `random_password` and sits in the state of `random_password`,
+ * `aws_mq_broker` and the secret version (marked sensitive; docs/state-and-review.md). The secret takes
+ * `secret_string`, not `secret_string_wo`: the value is in state anyway, and a write-only copy would
+ * not follow a replaced password. The state stores are encrypted and access-controlled.
  * Encryption at rest: Amazon MQ for RabbitMQ always uses an AWS owned key; the API's encryption
  * options (a customer-managed key) do not apply to RabbitMQ brokers, so none are set.
  */

@@ -32,8 +32,11 @@ export interface TransitGatewayHubProps {
   readonly vpcCidr: string;
   /** One subnet per zone for the attachment and the resolver endpoints (the private subnets). */
   readonly subnetIds: string[];
-  /** How many subnets `subnetIds` holds (a token list's length is unknown at synth). */
-  readonly subnetCount: number;
+  /**
+   * `ip_address` entries of each resolver endpoint, one per subnet of `subnetIds` in turn (a token
+   * list's length is unknown at synth): `dnsResolverAddressCount(env, "aws")`.
+   */
+  readonly resolverAddressCount: number;
   /** Route tables that must reach the peers: the private ones and the database one. */
   readonly routeTableIds: string[];
   /** How many route tables `routeTableIds` holds. */
@@ -114,7 +117,7 @@ export class TransitGatewayHub extends Construct {
       ],
       tags: { Name: `${name}-dns-resolver` },
     });
-    const ips = Array.from({ length: Math.max(2, props.subnetCount) }, (_, i) => ({ subnetId: Fn.element(props.subnetIds, i) }));
+    const ips = Array.from({ length: props.resolverAddressCount }, (_, i) => ({ subnetId: Fn.element(props.subnetIds, i) }));
     this.inboundResolver = new Route53ResolverEndpoint(this, "inbound-resolver", {
       name: `${name}-inbound`,
       direction: "INBOUND",

@@ -42,8 +42,8 @@ export const AwsNetworkContract = NetworkContract.extend("aws-network", {
   elasticache_subnet_group_name: { type: "string", description: "ElastiCache subnet group over the database subnets", default: "pending" },
   docdb_subnet_group_name: { type: "string", description: "DocumentDB subnet group over the database subnets", default: "pending" },
   flow_log_group_name: { type: "string", description: "CloudWatch log group receiving the VPC flow logs", default: "pending" },
-  private_route_table_ids: { type: "list", description: "Route tables of the private subnets, one per zone (the links add the peers' ranges)", default: [] },
-  database_route_table_id: { type: "string", description: "Route table of the database subnets (the links add the peers' ranges)", default: "rtb-pending" },
+  private_route_table_ids: { type: "list", description: "Route tables of the private subnets, one per zone (the links add the peers' ranges)", default: [Placeholder.awsId("rtb")] },
+  database_route_table_id: { type: "string", description: "Route table of the database subnets (the links add the peers' ranges)", default: Placeholder.awsId("rtb") },
 });
 
 export const GcpNetworkContract = NetworkContract.extend("gcp-network", {
@@ -99,8 +99,8 @@ export const AzureClusterContract = ClusterContract.extend("azure-cluster", {
   kubelet_identity_object_id: { type: "string", description: "Object id of the kubelet managed identity", default: "00000000-0000-0000-0000-000000000000" },
   tenant_id: { type: "string", description: "Entra ID tenant of the cluster's RBAC", default: "00000000-0000-0000-0000-000000000000" },
   egress_ip: { type: "string", description: "Public address the cluster's outbound traffic leaves from (the NAT gateway)", default: "192.0.2.1" },
-  endpoints_subnet_id: { type: "string", description: "Subnet for private endpoints of the cluster's add-ons (Vault's unseal Key Vault)", default: "pending" },
-  vault_dns_zone_id: { type: "string", description: "Private DNS zone of Key Vault private endpoints, linked to the VNet", default: "pending" },
+  endpoints_subnet_id: { type: "string", description: "Subnet for private endpoints of the cluster's add-ons (Vault's unseal Key Vault)", default: Placeholder.azureSubnet() },
+  vault_dns_zone_id: { type: "string", description: "Private DNS zone of Key Vault private endpoints, linked to the VNet", default: Placeholder.azureDnsZone("privatelink.vaultcore.azure.net") },
 });
 
 export const DigitalOceanClusterContract = ClusterContract.extend("digitalocean-cluster", {
@@ -182,24 +182,24 @@ export const GatewayContract = new Contract("gateway", {
 });
 
 export const AwsGatewayContract = GatewayContract.extend("aws-gateway", {
-  transit_gateway_id: { type: "string", description: "Transit Gateway attached to the VPC", default: "tgw-pending" },
-  vpn_route_table_id: { type: "string", description: "Transit Gateway route table the VPN attachments are associated with (holds only the VPC)", default: "tgw-rtb-pending" },
-  vpc_route_table_id: { type: "string", description: "Transit Gateway route table of the VPC attachment (VPN attachments propagate into it)", default: "tgw-rtb-pending" },
-  dns_outbound_endpoint_id: { type: "string", description: "Route 53 Resolver outbound endpoint that forwards to the other clouds", default: "rslvr-out-pending" },
+  transit_gateway_id: { type: "string", description: "Transit Gateway attached to the VPC", default: Placeholder.awsId("tgw") },
+  vpn_route_table_id: { type: "string", description: "Transit Gateway route table the VPN attachments are associated with (holds only the VPC)", default: Placeholder.awsId("tgw-rtb") },
+  vpc_route_table_id: { type: "string", description: "Transit Gateway route table of the VPC attachment (VPN attachments propagate into it)", default: Placeholder.awsId("tgw-rtb") },
+  dns_outbound_endpoint_id: { type: "string", description: "Route 53 Resolver outbound endpoint that forwards to the other clouds", default: Placeholder.awsId("rslvr-out") },
   vpn_log_group_arn: { type: "string", description: "CMK-encrypted CloudWatch log group of the VPN tunnel and BGP logs", default: "arn:aws:logs:us-east-1:000000000000:log-group:pending" },
-  vpc_id: { type: "string", description: "VPC the Transit Gateway is attached to (the links' resolver rules attach to it)", default: "vpc-pending" },
+  vpc_id: { type: "string", description: "VPC the Transit Gateway is attached to (the links' resolver rules attach to it)", default: Placeholder.awsId("vpc") },
 });
 
 export const GcpGatewayContract = GatewayContract.extend("gcp-gateway", {
-  vpn_gateway_id: { type: "string", description: "HA VPN gateway (two interfaces)", default: "pending" },
+  vpn_gateway_id: { type: "string", description: "HA VPN gateway (two interfaces)", default: Placeholder.gcpRegional("vpnGateways") },
   router_name: { type: "string", description: "Cloud Router holding the BGP sessions of the links", default: "pending" },
-  network_id: { type: "string", description: "VPC network the gateway serves (firewall rules and DNS zones attach to it)", default: "pending" },
+  network_id: { type: "string", description: "VPC network the gateway serves (firewall rules and DNS zones attach to it)", default: Placeholder.gcpNetwork() },
 });
 
 export const AzureGatewayContract = GatewayContract.extend("azure-gateway", {
-  virtual_network_gateway_id: { type: "string", description: "The VNet's active-active, zone-redundant VPN gateway", default: "pending" },
+  virtual_network_gateway_id: { type: "string", description: "The VNet's active-active, zone-redundant VPN gateway", default: Placeholder.azureId("Microsoft.Network/virtualNetworkGateways") },
   resource_group_name: { type: "string", description: "Resource group of the gateway and the links' connections", default: "pending" },
-  dns_forwarding_ruleset_id: { type: "string", description: "DNS Private Resolver forwarding ruleset the links add their rules to", default: "pending" },
+  dns_forwarding_ruleset_id: { type: "string", description: "DNS Private Resolver forwarding ruleset the links add their rules to", default: Placeholder.azureId("Microsoft.Network/dnsForwardingRulesets") },
 });
 
 /** What every link stack (`<env>-interconnect-<a>-<b>`) publishes. */
@@ -210,6 +210,6 @@ export const LinkContract = new Contract("link", {
 
 /** What `<env>-digitalocean-gateway` publishes when a partner attachment joins DigitalOcean. */
 export const AttachmentContract = new Contract("attachment", {
-  partner_attachment_id: { type: "string", description: "DigitalOcean Partner Network Connect attachment of the VPC", default: "pending" },
+  partner_attachment_id: { type: "string", description: "DigitalOcean Partner Network Connect attachment of the VPC", default: Placeholder.uuid() },
   advertised_ranges: { type: "list", description: "The DigitalOcean VPC range the attachment carries", default: [] },
 });

@@ -12,10 +12,12 @@ export const PLACEHOLDER_NAME = "review-placeholder";
 const AZURE_SCOPE = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${PLACEHOLDER_NAME}`;
 
 export const Placeholder = {
-  /** An AWS resource id such as `vpc-00000000000000000`. */
-  awsId: (prefix: "vpc" | "subnet" | "sg"): string => `${prefix}-00000000000000000`,
+  /** An AWS resource id such as `vpc-00000000000000000` (`tgw-rtb` a Transit Gateway route table, `rslvr-out` a Resolver outbound endpoint). */
+  awsId: (prefix: "vpc" | "subnet" | "sg" | "rtb" | "tgw" | "tgw-rtb" | "rslvr-out"): string => `${prefix}-00000000000000000`,
   /** A GCP VPC network's id (self link form `projects/<p>/global/networks/<n>`). */
   gcpNetwork: (): string => `projects/${PLACEHOLDER_NAME}/global/networks/${PLACEHOLDER_NAME}`,
+  /** A GCP regional resource's id, e.g. `gcpRegional("vpnGateways")` for an HA VPN gateway. */
+  gcpRegional: (collection: string): string => `projects/${PLACEHOLDER_NAME}/regions/us-central1/${collection}/${PLACEHOLDER_NAME}`,
   /** A GCP subnetwork's id. */
   gcpSubnetwork: (): string => `projects/${PLACEHOLDER_NAME}/regions/us-central1/subnetworks/${PLACEHOLDER_NAME}`,
   /** An Azure resource id under `provider` (e.g. `Microsoft.Network/virtualNetworks`), by name path. */

@@ -22,7 +22,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { PartnerAttachment } from "@cdktf/provider-digitalocean/lib/partner-attachment";
 import { digitalOceanProvider } from "../../constructs/digitalocean/provider";
-import { Fn, TerraformIterator } from "cdktf";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { awsProvider } from "../../constructs/aws/provider";
 import { TransitGatewayHub } from "../../constructs/aws/transit-gateway-hub";
@@ -55,6 +55,7 @@ import {
   VpnCloud,
   azureApipaAddresses,
   cloudAsn,
+  dnsResolverAddressCount,
   interconnectLinks,
   meshOverLinks,
   peerOf,
@@ -118,7 +119,7 @@ function buildAwsGateway(scope: Construct, env: EnvironmentConfig, networkStack:
     vpcId: network.vpc_id,
     vpcCidr: aws.network.cidr,
     subnetIds: network.private_subnet_ids,
-    subnetCount: zones,
+    resolverAddressCount: dnsResolverAddressCount(env, "aws"),
     routeTableIds: Fn.concat([network.private_route_table_ids, [network.database_route_table_id]]),
     routeTableCount: zones + 1,
     peerRanges: peerRoutedRanges(env, "aws"),
@@ -293,7 +294,12 @@ export function buildLinkStacks(scope: Construct, env: EnvironmentConfig, gatewa
   return stacks;
 }
 
-/** The pre-shared key of one tunnel: generated, letters only (AWS refuses keys starting with 0 and most symbols). */
+/**
+ * The pre-shared key of one tunnel: generated, letters only (AWS refuses keys starting with 0 and most
+ * symbols). A managed `random_password`, so in state: aws_vpn_connection, google_compute_vpn_tunnel and
+ * azurerm_virtual_network_gateway_connection have no write-only key at the pinned providers
+ * (docs/state-and-review.md).
+ */
 function presharedKey(stack: LayerStack, n: number): string {
   return new Password(stack, `psk-${n}`, { length: 48, special: false, numeric: false }).result;
 }
@@ -406,7 +412,9 @@ function buildLink(scope: Construct, env: EnvironmentConfig, link: InterconnectL
   const peerResolvers = (cloud: VpnCloud) => (cloud === "aws" ? aws : cloud === "gcp" ? gcp : azure)!.dns_resolver_addresses;
   for (const side of [link.a, link.b]) {
     const peer = peerOf(link, side);
-    const targets = TerraformIterator.fromList(peerResolvers(peer));
+    // One static target per published address (see dnsResolverAddressCount: no dynamic blocks).
+    const resolvers = peerResolvers(peer);
+    const targets = Array.from({ length: dnsResolverAddressCount(env, peer) }, (_, n) => Fn.element(resolvers, n));
     privateDomains(env, peer).forEach((domain, i) => {
       const id = `dns-${side}-to-${peer}-${i}`;
       if (side === "aws" && aws) {
@@ -415,7 +423,7 @@ function buildLink(scope: Construct, env: EnvironmentConfig, link: InterconnectL
           domainName: domain,
           ruleType: "FORWARD",
           resolverEndpointId: aws.dns_outbound_endpoint_id,
-          targetIp: targets.dynamic({ ip: targets.value, port: 53 }),
+          targetIp: targets.map((ip) => ({ ip, port: 53 })),
         });
         new Route53ResolverRuleAssociation(stack, `${id}-association`, {
           name: `${name}-${peer}-${i}`,
@@ -429,7 +437,7 @@ function buildLink(scope: Construct, env: EnvironmentConfig, link: InterconnectL
           description: `Forwards ${domain} to ${peer} over the private link`,
           visibility: "private",
           privateVisibilityConfig: { networks: [{ networkUrl: gcp.network_id }] },
-          forwardingConfig: { targetNameServers: targets.dynamic({ ipv4_address: targets.value, forwarding_path: "private" }) },
+          forwardingConfig: { targetNameServers: targets.map((ipv4Address) => ({ ipv4Address, forwardingPath: "private" })) },
         });
       } else if (side === "azure" && azure) {
         new PrivateDnsResolverForwardingRule(stack, id, {
@@ -437,7 +445,7 @@ function buildLink(scope: Construct, env: EnvironmentConfig, link: InterconnectL
           dnsForwardingRulesetId: azure.dns_forwarding_ruleset_id,
           domainName: `${domain}.`,
           enabled: true,
-          targetDnsServers: targets.dynamic({ ip_address: targets.value, port: 53 }),
+          targetDnsServers: targets.map((ipAddress) => ({ ipAddress, port: 53 })),
         });
       }
     });
