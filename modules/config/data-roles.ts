@@ -161,7 +161,7 @@ export function replicationStatus(env: EnvironmentConfig, cloud: KubernetesCloud
  * The copy paths these stacks build, by engine: PostgreSQL to GCP through Database Migration
  * Service and to Azure by a scheduled refresh (pg_dump, pg_restore) on AKS, objects to GCP through
  * Storage Transfer Service. A role that asks for another copy is valid config, reported as `not-built` in the data
- * contract (docs/data-across-clouds.md lists what is missing); nothing is opened for it.
+ * contract (docs/data-across-clouds.md lists what is missing).
  */
 export const BUILT_COPY_PATHS: Readonly<Record<CopiedEngine, readonly KubernetesCloud[]>> = {
   postgres: ["gcp", "azure"],
