@@ -73,7 +73,10 @@ export const production: EnvironmentInput = {
       region: "nyc3",
       network: { cidr: "10.40.0.0/16" },
       cluster: { nodeSize: "s-4vcpu-8gb", scaling: { min: 3, desired: 3, max: 10 } },
-      data: { role: "replica" },
+      // No private link reaches DigitalOcean yet (its Partner Network Connect needs a partner's
+      // details): its databases serve DOKS alone. With the link in interconnect, "replica" makes
+      // them a copy of the AWS primary.
+      data: { role: "standalone" },
     },
   },
   cloudflare: {

@@ -77,4 +77,6 @@ export const staging: EnvironmentInput = {
       ],
     },
   },
+  // No Atlas organisation in staging: MongoDB stays on AWS; PostgreSQL and objects reach GCP.
+  dataCopies: { engines: ["postgres", "objects"] },
 };

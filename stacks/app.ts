@@ -29,10 +29,10 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig): Laye
   const clouds: Partial<Record<KubernetesCloud, CloudStacks>> = {};
   const platforms: PlatformStackRef[] = [];
   for (const cloud of enabledClouds(env)) {
-    const stacks = BUILDERS[cloud](scope, env);
+    const stacks = BUILDERS[cloud](scope, env, clouds);
     clouds[cloud] = stacks;
     if (stacks.cluster && env.platform.enabled) {
-      const platform = buildPlatformStack(scope, env, cloud, stacks.cluster);
+      const platform = buildPlatformStack(scope, env, cloud, stacks.cluster, stacks.data);
       if (platform) platforms.push({ cloud, stack: platform });
     }
   }

@@ -12,8 +12,11 @@ export interface CloudStacks {
   readonly messaging?: LayerStack;
 }
 
-/** Builds every stack of one cloud for one environment. */
-export type CloudBuilder = (scope: Construct, env: EnvironmentConfig) => CloudStacks;
+/**
+ * Builds every stack of one cloud for one environment. `built` holds the stacks of the clouds
+ * built before it (in KUBERNETES_CLOUDS order), e.g. the primary's data stack a replica reads.
+ */
+export type CloudBuilder = (scope: Construct, env: EnvironmentConfig, built?: Partial<Record<KubernetesCloud, CloudStacks>>) => CloudStacks;
 
 /** A platform stack and the cloud whose cluster it serves (what the edge reads). */
 export interface PlatformStackRef {

@@ -121,7 +121,7 @@ describe("affected stacks", () => {
     expect(identitiesOf("staging-interconnect-aws-gcp", stackJson(everything, "staging-interconnect-aws-gcp"))).toMatchObject({ aws: true, gcp: true, azure: false });
     expect(parseStackId("staging-interconnect-aws-gcp")).toEqual({ environment: "staging", cloud: "interconnect", layer: "aws-gcp" });
     expect(parseStackId("eu-prod-gcp-gateway")).toEqual({ environment: "eu-prod", cloud: "gcp", layer: "gateway" });
-    expect(identitiesOf("production-gcp-data", stackJson(everything, "production-gcp-data"))).toMatchObject({ gcp: true, atlas: true, aws: false });
+    expect(identitiesOf("production-gcp-data", stackJson(everything, "production-gcp-data"))).toMatchObject({ gcp: true, atlas: true, aws: true }); // the replica reads the primary's replication secret
     const matrix = JSON.parse(matrixJson(result));
     expect(matrix.include.some((s: { layer: string }) => s.layer === "bootstrap")).toBe(false);
     expect(matrix.manual).toEqual(result.stacks.filter((s) => s.layer === "bootstrap").map((s) => s.stack));

@@ -152,7 +152,7 @@ describe("deploys", () => {
       const readme = readFileSync(path.join(root, "README.md"), "utf8");
       const shown = /<!-- waves:start -->\n([\s\S]*?)<!-- waves:end -->/.exec(readme)?.[1];
       expect(shown).toBe(wavesByEnvironmentTable(manifest, shippedEnvironments().map((e) => e.name)));
-      expect(deployWaves(manifest, { environment: "nativestate" }).length).toBe(5);
+      expect(deployWaves(manifest, { environment: "nativestate" }).length).toBe(6);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }

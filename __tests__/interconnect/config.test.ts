@@ -32,9 +32,10 @@ describe("which clouds are linked", () => {
   });
 
   test("links written in any order are put in canonical order, and `enabled: false` removes them all", () => {
-    const [linked] = loadEnvironments([env("production", (c) => { c.interconnect = { links: [{ clouds: ["azure", "aws"] }] }; })]);
+    // GCP's replica needs its aws-gcp link (modules/config/data-roles.ts): standalone without links.
+    const [linked] = loadEnvironments([env("production", (c) => { c.interconnect = { links: [{ clouds: ["azure", "aws"] }] }; c.clouds.gcp.data.role = "standalone"; })]);
     expect(interconnectLinks(linked).map((l) => l.name)).toEqual(["aws-azure"]);
-    const [off] = loadEnvironments([env("production", (c) => { c.interconnect = { enabled: false }; })]);
+    const [off] = loadEnvironments([env("production", (c) => { c.interconnect = { enabled: false }; c.clouds.gcp.data.role = "standalone"; c.clouds.azure.data.role = "standalone"; })]);
     expect(interconnectLinks(off)).toEqual([]);
   });
 

@@ -40,6 +40,7 @@ const KINDS: Record<string, RegExp> = {
   "uuid": GUID,
   "host name or ip": /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
   "kubernetes cluster name": /^[0-9A-Za-z][A-Za-z0-9_-]*$/,
+  "s3 bucket name": /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
 };
 
 /** The kind an argument needs, by where it is: `<resource type or provider.<name>>:<argument path>`. */
@@ -66,6 +67,12 @@ function kindOf({ site, local }: Use): string | undefined {
     if (argument.endsWith("_range_name")) return "gcp name";
   }
   if (owner === "mongodbatlas_network_peering" && argument === "network_name") return "gcp name";
+  // The GCP copies of the AWS primary (docs/data-across-clouds.md).
+  if (owner === "google_database_migration_service_connection_profile" && path === "postgresql.host") return "host name or ip";
+  if (owner === "google_database_migration_service_connection_profile" && path === "postgresql.port") return "any";
+  if (owner === "google_database_migration_service_migration_job" && path === "vpc_peering_connectivity.vpc") return "gcp network self link";
+  if (owner === "google_storage_transfer_job" && path === "transfer_spec.aws_s3_data_source.bucket_name") return "s3 bucket name";
+  if (owner === "aws_secretsmanager_secret_version" && argument === "secret_id") return "arn";
   if (owner.startsWith("aws_")) {
     if (argument === "vpc_id") return "aws vpc id";
     if (argument === "subnet_ids" || argument === "client_subnets") return "aws subnet id";

@@ -55,6 +55,27 @@ export interface PostgresDatabaseProps {
   readonly deletionProtection?: boolean;
   /** @default false */
   readonly preventDestroy?: boolean;
+  /**
+   * Prepare the instance as the source of logical replication (Google's Database Migration Service
+   * copies it with pglogical): see {@link logicalReplicationParameters}.
+   * @default false
+   */
+  readonly logicalReplication?: boolean;
+}
+
+/**
+ * The parameters of a logical-replication source. `rds.logical_replication` (wal_level = logical)
+ * and the pglogical library are static: RDS applies them at the next reboot, which the promotion
+ * runbook (docs/data-across-clouds.md) asks for. `max_slot_wal_keep_size` bounds the WAL a stalled
+ * replica's slot may hold to a quarter of the allocated storage, so a broken link cannot fill the
+ * primary's disk; past it the slot is invalidated and the replica must be re-seeded.
+ */
+export function logicalReplicationParameters(allocatedStorageGb: number): { name: string; value: string; applyMethod: string }[] {
+  return [
+    { name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" },
+    { name: "shared_preload_libraries", value: "pg_stat_statements,pglogical", applyMethod: "pending-reboot" },
+    { name: "max_slot_wal_keep_size", value: String(Math.floor((allocatedStorageGb * 1024) / 4)), applyMethod: "immediate" },
+  ];
 }
 
 export class PostgresDatabase extends Construct {
@@ -90,6 +111,7 @@ export class PostgresDatabase extends Construct {
         { name: "log_disconnections", value: "1" },
         { name: "log_statement", value: "ddl" },
         { name: "log_min_duration_statement", value: "1000" },
+        ...(props.logicalReplication ? logicalReplicationParameters(props.allocatedStorageGb) : []),
       ],
     });
     const monitoringRole = new ServiceRole(this, "monitoring-role", {

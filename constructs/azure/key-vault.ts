@@ -140,6 +140,20 @@ export class SecureKeyVault extends Construct {
     return { secret, value, version };
   }
 
+  /**
+   * Keeps a value made elsewhere (e.g. a credential another cloud generated) in the vault.
+   * `value` is a reference, never a literal.
+   */
+  storedSecret(id: string, secretName: string, value: string): KeyVaultSecret {
+    return new KeyVaultSecret(this, `${id}-secret`, {
+      name: secretName,
+      keyVaultId: this.vault.id,
+      value,
+      contentType: "password",
+      dependsOn: this.dataPlanePath(this.deployerRole("Key Vault Secrets Officer", "writes the generated passwords")),
+    });
+  }
+
   /** What a data-plane call waits for: the deployer's role and, where there is one, the private endpoint. */
   private dataPlanePath(role: RoleAssignment): ITerraformDependable[] {
     return this.endpoint ? [role, this.endpoint] : [role];

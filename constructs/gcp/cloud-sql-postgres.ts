@@ -48,11 +48,20 @@ export interface CloudSqlPostgresProps {
   readonly backupRetentionCount?: number;
   /** @default false */
   readonly preventDestroy?: boolean;
+  /**
+   * The instance is the destination of a continuous migration (a replica of a primary in another
+   * cloud): Database Migration Service needs it without user databases (the `addtocloud` database
+   * arrives from the primary) and Cloud SQL read replicas cannot hang off it while it replicates,
+   * so both are left out until promotion.
+   * @default false
+   */
+  readonly migrationDestination?: boolean;
 }
 
 export class CloudSqlPostgres extends Construct {
   readonly instance: SqlDatabaseInstance;
   readonly password: GeneratedSecret;
+  readonly appUser: SqlUser;
 
   constructor(scope: Construct, id: string, props: CloudSqlPostgresProps) {
     super(scope, id);
@@ -93,7 +102,7 @@ export class CloudSqlPostgres extends Construct {
       settings: settings(false),
       lifecycle,
     });
-    if (props.readReplica ?? true) {
+    if ((props.readReplica ?? true) && !props.migrationDestination) {
       new SqlDatabaseInstance(this, "replica", {
         name: `${props.instanceName}-replica`,
         region: props.region,
@@ -106,13 +115,13 @@ export class CloudSqlPostgres extends Construct {
         lifecycle,
       });
     }
-    new SqlDatabase(this, "database", { name: "addtocloud", instance: this.instance.name });
+    if (!props.migrationDestination) new SqlDatabase(this, "database", { name: "addtocloud", instance: this.instance.name });
     this.password = new GeneratedSecret(this, "app-password", {
       secretId: `${props.instanceName}-app-password`,
       region: props.region,
       kmsKeyId: props.kmsKeyId,
     });
     // Write-only (Terraform >= 1.11): the ephemeral password is sent when its version changes and never stored.
-    new SqlUser(this, "app-user", { name: "addtocloud_app", instance: this.instance.name, passwordWo: this.password.value, passwordWoVersion: this.password.version });
+    this.appUser = new SqlUser(this, "app-user", { name: "addtocloud_app", instance: this.instance.name, passwordWo: this.password.value, passwordWoVersion: this.password.version });
   }
 }

@@ -33,11 +33,13 @@ export const GCP_PLAN_ROLES = [
   "roles/serviceusage.serviceUsageConsumer",
   "roles/dns.reader",
   "roles/managedkafka.viewer",
+  "roles/datamigration.viewer",
+  "roles/storagetransfer.viewer",
 ] as const;
 /**
  * Project roles of the apply account, one admin role per service the stacks create resources in
  * (network and HA VPN, firewall, GKE, Cloud SQL, Memorystore, KMS, Secret Manager, GCS, private
- * service access, Cloud DNS, Managed Kafka, enabling APIs), plus creating and attaching service
+ * service access, Cloud DNS, Managed Kafka, Database Migration Service, Storage Transfer, enabling APIs), plus creating and attaching service
  * accounts (GKE nodes, the add-ons' workload identity) and granting project roles, which the stacks do.
  */
 export const GCP_APPLY_ROLES = [
@@ -57,6 +59,8 @@ export const GCP_APPLY_ROLES = [
   "roles/serviceusage.serviceUsageAdmin",
   "roles/dns.admin",
   "roles/managedkafka.admin",
+  "roles/datamigration.admin",
+  "roles/storagetransfer.admin",
 ] as const;
 
 /** Properties for {@link GithubFederation}. */

@@ -25,6 +25,8 @@ import { Vault } from "./vault";
 export class AddonCatalogue extends Construct {
   /** The mesh, when Istio is on (its ingress gateway is the cluster's public entry point). */
   readonly mesh?: IstioMesh;
+  /** Prometheus and its CRDs, when the monitoring add-on is on. */
+  readonly monitoring?: Monitoring;
 
   constructor(scope: Construct, id: string, clusterCtx: PlatformContext, platform: PlatformConfig) {
     super(scope, id);
@@ -51,6 +53,7 @@ export class AddonCatalogue extends Construct {
     const needsHubNamespace = on("monitoring") || (ctx.hub.isHub && (on("logging") || on("tracing")));
     const hubNamespace = needsHubNamespace ? meshNamespace(this, ctx, MONITORING_NAMESPACE) : undefined;
     const monitoring = on("monitoring") ? new Monitoring(this, "monitoring", ctx, { retention: platform.metricsRetention ?? (ctx.production ? "30d" : "7d"), namespace: hubNamespace! }) : undefined;
+    this.monitoring = monitoring;
     if (on("logging")) new Logging(this, "logging", ctx, { hubNamespace });
     if (on("tracing")) new Tracing(this, "tracing", ctx, { hubNamespace });
     if (on("vault")) new Vault(this, "vault", ctx);

@@ -58,7 +58,7 @@ export interface MonitoringProps {
 
 /** kube-prometheus-stack on every cluster; Grafana, Alertmanager and the remote-write receiver on the hub. */
 export class Monitoring extends Construct {
-  /** kube-prometheus-stack's release: what installs the ServiceMonitor/PodMonitor CRDs add-ons render. */
+  /** kube-prometheus-stack's release: what installs the CRDs add-ons render (ServiceMonitor, PodMonitor, PrometheusRule). */
   readonly release: Release;
 
   constructor(scope: Construct, id: string, ctx: PlatformContext, props: MonitoringProps) {

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { AwsConfig } from "./clouds/aws";
 import { AzureConfig } from "./clouds/azure";
 import { CloudflareConfig } from "./clouds/cloudflare";
+import { DataCopiesConfig } from "./clouds/data-copies";
 import { DeliveryConfig } from "./clouds/delivery";
 import { DigitalOceanConfig } from "./clouds/digitalocean";
 import { GcpConfig } from "./clouds/gcp";
@@ -49,6 +50,8 @@ export const EnvironmentConfig = z
     interconnect: InterconnectConfig.prefault({}),
     /** The pipeline that plans and applies the stacks, and the keyless identities it assumes. */
     delivery: DeliveryConfig.prefault({}),
+    /** What of the primary's data reaches the replica and backup clouds (see modules/config/data-roles.ts). */
+    dataCopies: DataCopiesConfig.prefault({}),
   })
   .strict();
 

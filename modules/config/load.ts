@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { GKE_MINIMUM_MAINTENANCE_HOURS, minimumMaintenanceHours } from "../maintenance";
 import { API_RATE_LIMIT_FIELDS, CLOUDFLARE_PLAN_FEATURES } from "./cloudflare-plans";
 import { addonEnabled } from "./clouds/platform";
+import { dataRoleProblems } from "./data-roles";
 import { EnvironmentConfig, KUBERNETES_CLOUDS } from "./environment";
 import { versionProblems } from "./versions";
 import { messagingOn, messagingProblems } from "./messaging";
@@ -149,7 +150,10 @@ function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
       message: `native state falls back to '${env.state.fallback}', which this environment does not enable`,
     });
   }
-  for (const problem of interconnectProblems(env)) problems.push({ path: `${env.name}.${problem.path}`, message: problem.message });
+  const interconnect = interconnectProblems(env);
+  for (const problem of interconnect) problems.push({ path: `${env.name}.${problem.path}`, message: problem.message });
+  // Which clouds are linked is known only once the interconnect section is valid.
+  for (const problem of dataRoleProblems(env, { checkLinks: interconnect.length === 0 })) problems.push({ path: `${env.name}.${problem.path}`, message: problem.message });
   return problems;
 }
 

@@ -63,8 +63,12 @@ export const NonEmptyPoolScaling = Autoscaling.refine((value) => value.min >= 1,
   message: "must be at least 1: this pool runs the cluster's system pods",
 });
 
-/** Which copy of the platform's data a cloud holds (the seed: primary on AWS, replica on GCP, backup on Azure). */
-export const DataRole = z.enum(["primary", "replica", "backup"]);
+/**
+ * Which copy of the platform's data a cloud holds (the seed: primary on AWS, replica on GCP, backup
+ * on Azure). `standalone`: the cloud's databases serve its own cluster and copy nothing (a cloud
+ * without a private link to the primary, or the old primary after a promotion).
+ */
+export const DataRole = z.enum(["primary", "replica", "backup", "standalone"]);
 export type DataRole = z.infer<typeof DataRole>;
 
 /** A DNS domain such as `addtocloud.tech` or `staging.addtocloud.tech`. */

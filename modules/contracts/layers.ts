@@ -109,7 +109,7 @@ export const DigitalOceanClusterContract = ClusterContract.extend("digitalocean-
 
 /** What every data stack publishes. Secret values are never outputs: only references to where they live. */
 export const DataContract = new Contract("data", {
-  data_role: { type: "string", description: "Role of this cloud's data: primary, replica or backup", default: "primary" },
+  data_role: { type: "string", description: "Role of this cloud's data: primary, replica, backup or standalone", default: "primary" },
   postgres_endpoint: { type: "string", description: "Host name of the PostgreSQL primary", default: "pending" },
   postgres_port: { type: "number", description: "PostgreSQL port", default: 5432 },
   postgres_secret_ref: { type: "string", description: "Reference (ARN/id/name) of the secret holding the PostgreSQL credentials, never the value", default: "pending" },
@@ -121,6 +121,9 @@ export const DataContract = new Contract("data", {
   redis_secret_ref: { type: "string", description: "Reference to the Redis credentials, never the value: the secret holding the auth token, or on AWS the ARN of the IAM-authenticated user (empty when disabled)", default: "" },
   object_bucket_name: { type: "string", description: "Bucket/container for application objects", default: "pending" },
   object_storage_endpoint: { type: "string", description: "S3-compatible or native endpoint of the object store", default: "pending" },
+  replication_source: { type: "string", description: "Stack id of the data stack whose primary this cloud copies (empty on the primary and on standalone clouds)", default: "" },
+  replication_status: { type: "string", description: "How this cloud's copy stands: 'primary', 'standalone', the state of the job that keeps the copy (e.g. the GCP migration job's RUNNING), or 'not-built' where the role asks for a copy these stacks do not build yet", default: "pending" },
+  postgres_replication_secret_ref: { type: "string", description: "On the primary: reference of the secret holding the PostgreSQL replication user's credentials, never the value (empty elsewhere)", default: "", placeholders: { aws: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${PLACEHOLDER_NAME}` } },
 });
 
 /** What every platform stack publishes: its cluster's public entry point, for the edge. */
@@ -136,6 +139,16 @@ export const EdgeContract = new Contract("edge", {
   pages_url: { type: "string", description: "The Pages project's own URL (https://<project>.pages.dev)", default: "https://pending.pages.dev" },
   api_hostname: { type: "string", description: "Host name of the API load balancer (empty when no cluster has a platform stack)", default: "pending" },
   pool_ids: { type: "list", description: "Load-balancer pool ids, one per cluster, in failover order", default: [] },
+});
+
+export const AzureDataContract = DataContract.extend("azure-data", {
+  key_vault_name: { type: "string", description: "Name of the data Key Vault (consumers read secrets from it by name through their own identity)", default: "pending" },
+  postgres_admin_login: { type: "string", description: "Administrator login of the PostgreSQL server (its password is the postgres_secret_ref secret)", default: "pending" },
+  postgres_admin_secret_name: { type: "string", description: "Key Vault secret name of the PostgreSQL administrator password, never the value", default: "pending" },
+  postgres_source_host: { type: "string", description: "Host of the primary's PostgreSQL the backup server is refreshed from, over the private link (empty when it copies nothing)", default: "" },
+  postgres_source_secret_name: { type: "string", description: "Key Vault secret name of the primary's replication password, never the value (empty when it copies nothing)", default: "" },
+  postgres_refresh_client_id: { type: "string", description: "Client id of the workload identity the refresh job runs as (empty when it copies nothing)", default: "" },
+  postgres_dumps_url: { type: "string", description: "URL of the immutable container every refresh dump is kept in (empty when it copies nothing)", default: "" },
 });
 
 export const DigitalOceanDataContract = DataContract.extend("digitalocean-data", {

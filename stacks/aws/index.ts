@@ -2,16 +2,19 @@
  * The AWS stacks of an environment: bootstrap (the S3 state bucket), network, cluster and data.
  * Each stack only picks constructs, passes config and publishes its contract.
  */
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Construct } from "constructs";
 import { nativeStateStore } from "../../modules/backends";
 import { AwsConfig, awsAvailabilityZoneIds } from "../../modules/config/clouds/aws";
 import type { EnvironmentConfig } from "../../modules/config/environment";
+import { copySourceStackId, copyingClouds, replicationStatus } from "../../modules/config/data-roles";
 import { AwsClusterContract, AwsNetworkContract, BootstrapContract, DataContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
 import { databaseClientRanges } from "../../modules/interconnect";
 import { resourceName } from "../../modules/naming";
 import { DocumentDbCluster, DOCUMENTDB_PORT } from "../../constructs/aws/documentdb-cluster";
 import { PostgresDatabase, POSTGRES_PORT } from "../../constructs/aws/postgres-database";
+import { ReplicationCredentials } from "../../constructs/aws/replication-credentials";
 import { RedisCache, REDIS_PORT } from "../../constructs/aws/redis-cache";
 import { EksCluster, NodeCapacity, NodeGroupSpec } from "../../constructs/aws/eks-cluster";
 import { CustomerManagedKey } from "../../constructs/aws/kms-key";
@@ -183,6 +186,9 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
     allowCloudWatchLogs: true,
     preventDestroy: protect,
   });
+  // The clouds whose copy of PostgreSQL these stacks build (their ranges are admitted with
+  // databaseClientRanges, the interconnect's rule for every replica and backup cloud).
+  const postgresCopies = d.role === "primary" ? copyingClouds(env, "postgres") : [];
   const postgres = new PostgresDatabase(stack, "postgres", {
     identifier: `${prefix}-postgres`,
     engineVersion: d.postgres.engineVersion,
@@ -199,7 +205,17 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
     backupRetentionDays: d.postgres.backupRetentionDays ?? (stack.production ? 30 : 7),
     deletionProtection: true,
     preventDestroy: protect,
+    logicalReplication: postgresCopies.length > 0,
   });
+  // The copies in other clouds log in as a replication user whose password lives only here.
+  let replication: ReplicationCredentials | undefined;
+  if (postgresCopies.length > 0) {
+    new RandomProvider(stack, "random");
+    replication = new ReplicationCredentials(stack, "postgres-replication", {
+      secretName: `${prefix}-postgres-replication`,
+      kmsKeyArn: key.arn,
+    });
+  }
   const documentdb = d.documentdb.enabled
     ? new DocumentDbCluster(stack, "documentdb", {
         identifier: `${prefix}-docdb`,
@@ -257,6 +273,9 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
     redis_secret_ref: redis ? redis.appUser.arn : "",
     object_bucket_name: objects.name,
     object_storage_endpoint: `https://s3.${aws.region}.amazonaws.com`,
+    replication_source: copySourceStackId(env, "aws"),
+    replication_status: replicationStatus(env, "aws"),
+    postgres_replication_secret_ref: replication ? replication.secret.arn : "",
   });
   return stack;
 }

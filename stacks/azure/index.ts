@@ -10,6 +10,7 @@ import { AksCluster } from "../../constructs/azure/aks-cluster";
 import { CosmosMongo } from "../../constructs/azure/cosmos-mongo";
 import { SecureKeyVault } from "../../constructs/azure/key-vault";
 import { PostgresFlexible } from "../../constructs/azure/postgres-flexible";
+import { PostgresVaultedBackup } from "../../constructs/azure/postgres-vaulted-backup";
 import { privateEndpoint } from "../../constructs/azure/private-endpoint";
 import { azureProvider } from "../../constructs/azure/provider";
 import { SecureRedisCache } from "../../constructs/azure/redis-cache";
@@ -17,8 +18,10 @@ import { SecureStorageAccount } from "../../constructs/azure/storage-account";
 import { VnetNetwork } from "../../constructs/azure/vnet-network";
 import { nativeStateStore } from "../../modules/backends";
 import type { AzureConfig } from "../../modules/config/clouds/azure";
-import type { EnvironmentConfig } from "../../modules/config/environment";
-import { AzureClusterContract, AzureNetworkContract, BootstrapContract, DataContract } from "../../modules/contracts/layers";
+import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/environment";
+import { copySourceStackId, copyingClouds, replicationStatus } from "../../modules/config/data-roles";
+import { postgresRefreshAccess } from "./copies";
+import { AzureClusterContract, AzureDataContract, AzureNetworkContract, BootstrapContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
 import { compactName, resourceName } from "../../modules/naming";
 import type { CloudStacks } from "../types";
@@ -29,13 +32,13 @@ import { applyEnvironment, githubIdentityName, pipelineIdentitiesEnabled, publis
 /** Ports of the Azure data services (TLS on each). */
 export const AZURE_PORTS = { postgres: 5432, mongodb: 10255, redis: 6380 } as const;
 
-export function buildAzureStacks(scope: Construct, env: EnvironmentConfig): CloudStacks {
+export function buildAzureStacks(scope: Construct, env: EnvironmentConfig, built: Partial<Record<KubernetesCloud, CloudStacks>> = {}): CloudStacks {
   const azure = env.clouds.azure;
   if (!azure) return {};
   const bootstrap = buildBootstrap(scope, env, azure);
   const network = buildNetwork(scope, env, azure);
   const cluster = buildCluster(scope, env, azure, network);
-  const data = buildData(scope, env, azure, network);
+  const data = buildData(scope, env, azure, network, cluster, built.aws?.data);
   const messaging = buildAzureMessaging(scope, env, azure, network);
   return { bootstrap, network, cluster, data, messaging };
 }
@@ -172,7 +175,11 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, azure: AzureConf
 }
 
 /** `<env>-azure-data`: the backup copy of the platform's data, reachable only inside the VNet. */
-function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig, networkStack: LayerStack): LayerStack {
+/**
+ * @param clusterStack the AKS stack (its OIDC issuer), read only when the server is refreshed from the primary
+ * @param primaryData the data stack of the primary on AWS, when this cloud copies it
+ */
+function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig, networkStack: LayerStack, clusterStack: LayerStack, primaryData?: LayerStack): LayerStack {
   const stack = azureStack(scope, env, azure, "data");
   new RandomProvider(stack, "random");
   const network = stack.read(AzureNetworkContract, networkStack);
@@ -212,6 +219,18 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     zoneRedundantHa: production,
     preventDestroy: production,
   });
+
+
+  // The backup cloud keeps vaulted PostgreSQL backups beyond the server's own 35-day window.
+  if (d.role === "backup") {
+    new PostgresVaultedBackup(stack, "postgres-backup", {
+      ...place,
+      name: resourceName(env, ["pg-backup"], 50),
+      resourceGroupId: `/subscriptions/${azure.subscriptionId}/resourceGroups/${network.resource_group_name}`,
+      serverId: postgres.server.id,
+      production,
+    });
+  }
 
   const mongo = d.cosmosMongo.enabled
     ? new CosmosMongo(stack, "mongo", {
@@ -258,7 +277,13 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     dnsZoneId: network.blob_dns_zone_id,
   });
 
-  stack.publish(DataContract, {
+  // The backup server is refreshed from the AWS primary by a CronJob on AKS (platform stack).
+  const refresh =
+    primaryData && env.clouds.aws && copyingClouds(env, "postgres").includes("azure")
+      ? postgresRefreshAccess(stack, { aws: env.clouds.aws, primaryData, clusterStack, vault, objects, place })
+      : undefined;
+
+  stack.publish(AzureDataContract, {
     data_role: d.role,
     postgres_endpoint: postgres.server.fqdn,
     postgres_port: AZURE_PORTS.postgres,
@@ -273,6 +298,16 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     redis_secret_ref: redis ? redis.cache.id : "",
     object_bucket_name: `${objects.account.name}/${objects.container.name}`,
     object_storage_endpoint: objects.account.primaryBlobEndpoint,
+    replication_source: copySourceStackId(env, "azure"),
+    replication_status: replicationStatus(env, "azure", refresh ? "scheduled-refresh" : undefined),
+    postgres_replication_secret_ref: "",
+    key_vault_name: vault.vault.name,
+    postgres_admin_login: postgres.server.administratorLogin,
+    postgres_admin_secret_name: password.secret.name,
+    postgres_source_host: refresh ? refresh.sourceHost : "",
+    postgres_source_secret_name: refresh ? refresh.sourceSecretName : "",
+    postgres_refresh_client_id: refresh ? refresh.clientId : "",
+    postgres_dumps_url: refresh ? refresh.dumpsUrl : "",
   });
   return stack;
 }

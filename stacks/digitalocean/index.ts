@@ -12,6 +12,7 @@ import { Vpc } from "@cdktf/provider-digitalocean/lib/vpc";
 import { nativeStateStore, usesDigitalOceanStateStore } from "../../modules/backends";
 import type { DigitalOceanConfig } from "../../modules/config/clouds/digitalocean";
 import type { EnvironmentConfig } from "../../modules/config/environment";
+import { copySourceStackId, replicationStatus } from "../../modules/config/data-roles";
 import { BootstrapContract, DataContract, DigitalOceanClusterContract, DigitalOceanDataContract, NetworkContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
@@ -179,6 +180,9 @@ function buildData(scope: Construct, env: EnvironmentConfig, d: DigitalOceanConf
     redis_secret_ref: cache ? cache.cluster.urn : "",
     object_bucket_name: objects.bucket.name,
     object_storage_endpoint: objects.endpoint,
+    replication_source: copySourceStackId(env, "digitalocean"),
+    replication_status: replicationStatus(env, "digitalocean"),
+    postgres_replication_secret_ref: "",
     postgres_replica_endpoint: postgres.replica ? postgres.replica.privateHost : "",
     database_cluster_ids: databases.map((db) => db.cluster.id),
   });

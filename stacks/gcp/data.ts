@@ -14,12 +14,17 @@ import { GcsBucket } from "../../constructs/gcp/secure-bucket";
 import { ServiceAgents } from "../../constructs/gcp/service-agents";
 import { ATLAS_GCP_REGIONS, GcpConfig } from "../../modules/config/clouds/gcp";
 import type { EnvironmentConfig } from "../../modules/config/environment";
+import { copySourceStackId, copyingClouds, replicationStatus } from "../../modules/config/data-roles";
 import { DataContract, GcpNetworkContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
+import { objectCopy, postgresReplica, readPrimary } from "./copies";
 import { gcpStack } from "./stack";
 
-export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig, networkStack: LayerStack): LayerStack {
+/**
+ * @param primaryData the data stack of the primary on AWS, when this cloud's Cloud SQL replicates it
+ */
+export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig, networkStack: LayerStack, primaryData?: LayerStack): LayerStack {
   const stack = gcpStack(scope, env, gcp, "data");
   new RandomProvider(stack, "random");
   const network = stack.read(GcpNetworkContract, networkStack);
@@ -34,6 +39,10 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
     encrypterDecrypters: [agents.email("cloud-sql"), agents.email("memorystore"), agents.email("storage"), agents.email("secret-manager")],
   });
 
+  // The copies of the AWS primary this cloud keeps (docs/data-across-clouds.md).
+  const replicates = primaryData !== undefined && copyingClouds(env, "postgres").includes("gcp");
+  const copiesObjects = primaryData !== undefined && copyingClouds(env, "objects").includes("gcp");
+  const primary = primaryData && env.clouds.aws && (replicates || copiesObjects) ? readPrimary(stack, env.clouds.aws, primaryData) : undefined;
   const postgres = new CloudSqlPostgres(stack, "postgres", {
     instanceName: `${prefix}-postgres`,
     region: gcp.region,
@@ -47,7 +56,12 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
     readReplica: d.postgres.readReplica ?? stack.production,
     backupRetentionCount: d.postgres.backupRetentionCount ?? (stack.production ? 30 : 7),
     preventDestroy: protect,
+    migrationDestination: replicates,
   });
+  const replica =
+    replicates && primary && env.clouds.aws
+      ? postgresReplica(stack, primary, { aws: env.clouds.aws, gcp, network: { vpcId: network.vpc_id }, destination: postgres })
+      : undefined;
   const redis = d.redis.enabled
     ? new MemorystoreRedis(stack, "redis", {
         instanceName: `${prefix}-redis`,
@@ -92,6 +106,8 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
     preventDestroy: protect,
   });
 
+  if (copiesObjects && primary && env.clouds.aws) objectCopy(stack, primary, env.clouds.aws, gcp, objects.name);
+
   stack.publish(DataContract, {
     data_role: d.role,
     postgres_endpoint: postgres.instance.privateIpAddress,
@@ -105,6 +121,9 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
     redis_secret_ref: redis ? redis.authSecret.secret.id : "",
     object_bucket_name: objects.name,
     object_storage_endpoint: "https://storage.googleapis.com",
+    replication_source: copySourceStackId(env, "gcp"),
+    replication_status: replicationStatus(env, "gcp", replica?.job.state),
+    postgres_replication_secret_ref: "",
   });
   return stack;
 }

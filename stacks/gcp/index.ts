@@ -9,7 +9,7 @@ import { ServiceAgents } from "../../constructs/gcp/service-agents";
 import { GcpNetwork } from "../../constructs/gcp/vpc-network";
 import { nativeStateStore } from "../../modules/backends";
 import type { GcpConfig } from "../../modules/config/clouds/gcp";
-import type { EnvironmentConfig } from "../../modules/config/environment";
+import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/environment";
 import { BootstrapContract, GcpClusterContract, GcpNetworkContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
@@ -20,13 +20,13 @@ import { gcpStack } from "./stack";
 import { GithubFederation } from "../../constructs/gcp/github-federation";
 import { applyEnvironment, githubIdentityName, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
 
-export function buildGcpStacks(scope: Construct, env: EnvironmentConfig): CloudStacks {
+export function buildGcpStacks(scope: Construct, env: EnvironmentConfig, built: Partial<Record<KubernetesCloud, CloudStacks>> = {}): CloudStacks {
   const gcp = env.clouds.gcp;
   if (!gcp) return {};
   const bootstrap = buildBootstrap(scope, env, gcp);
   const network = buildNetwork(scope, env, gcp);
   const cluster = buildCluster(scope, env, gcp, network);
-  const data = buildGcpData(scope, env, gcp, network);
+  const data = buildGcpData(scope, env, gcp, network, built.aws?.data);
   const messaging = buildGcpMessaging(scope, env, gcp, network);
   return { bootstrap, network, cluster, data, messaging };
 }

@@ -17,13 +17,18 @@ import { EnvironmentConfig, KubernetesCloud, enabledClouds } from "../../modules
 import { PlatformContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
 import { connectCluster } from "./connect";
+import { dataCopyAlerts, dataJobs } from "./data-jobs";
 
 /** The mesh's name for a cluster: distinct per environment and cloud. */
 export function meshClusterName(env: EnvironmentConfig, cloud: KubernetesCloud): string {
   return `${env.name}-${cloud}`;
 }
 
-export function buildPlatformStack(scope: Construct, env: EnvironmentConfig, cloud: KubernetesCloud, clusterStack: LayerStack): LayerStack | undefined {
+/**
+ * @param dataStack the same cloud's data stack, read only by the data jobs that need it (the
+ *   PostgreSQL refresh of the backup cloud)
+ */
+export function buildPlatformStack(scope: Construct, env: EnvironmentConfig, cloud: KubernetesCloud, clusterStack: LayerStack, dataStack?: LayerStack): LayerStack | undefined {
   const stack = new LayerStack(scope, { env, cloud, layer: "platform" });
   const cluster = connectCluster(stack, env, cloud, clusterStack);
   const kubernetesAccess = {
@@ -49,6 +54,8 @@ export function buildPlatformStack(scope: Construct, env: EnvironmentConfig, clo
     isEnabled: (addon) => addonEnabled(env.platform, cloud, addon),
   };
   const catalogue = new AddonCatalogue(stack, "addons", ctx, env.platform);
+  if (dataStack) dataJobs(stack, ctx, dataStack);
+  dataCopyAlerts(stack, ctx, catalogue.monitoring?.release);
 
   // AWS load balancers have DNS names, the others IP addresses.
   const addressType = cloud === "aws" ? "hostname" : "ip";

@@ -53,7 +53,11 @@ export const DigitalOceanConfig = z
       .strict(),
     data: z
       .object({
-        role: DataRole.default("replica"),
+        /**
+         * `replica` needs a private link to the primary (Partner Network Connect in interconnect).
+         * @default "standalone": the databases serve DOKS and copy nothing
+         */
+        role: DataRole.default("standalone"),
         postgres: databaseCluster("17", "db-s-2vcpu-4gb")
           .extend({
             /** A read replica in the same region. @default true in production */

@@ -1,0 +1,67 @@
+/**
+ * The copies of the AWS primary that GCP keeps: the Cloud SQL instance follows the primary through
+ * Database Migration Service over the private link, and Storage Transfer Service copies the primary
+ * bucket into the GCS object bucket. Both read the primary's data contract; the replication
+ * password is read from Secrets Manager at plan time and handed to the connection profile, never
+ * to an output. The stack gains an AWS provider limited to the primary's account.
+ */
+import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
+import { Fn } from "cdktf";
+import { awsProvider } from "../../constructs/aws/provider";
+import { RdsCaBundle } from "../../constructs/aws/rds-ca-bundle";
+import { REPLICATION_USER } from "../../constructs/aws/replication-credentials";
+import type { CloudSqlPostgres } from "../../constructs/gcp/cloud-sql-postgres";
+import { PostgresReplicaMigration } from "../../constructs/gcp/postgres-replica-migration";
+import { S3ToGcsTransfer } from "../../constructs/gcp/s3-transfer";
+import type { AwsConfig } from "../../modules/config/clouds/aws";
+import type { GcpConfig } from "../../modules/config/clouds/gcp";
+import { DataContract } from "../../modules/contracts/layers";
+import type { ContractView } from "../../modules/contracts/contract";
+import type { LayerStack } from "../../modules/layer-stack";
+import { resourceName } from "../../modules/naming";
+
+/** The primary's data contract as this stack reads it. */
+export type PrimaryData = ContractView<typeof DataContract.fields>;
+
+/** Reads the primary's data contract and configures the AWS provider of its account (once per stack). */
+export function readPrimary(stack: LayerStack, aws: AwsConfig, primaryData: LayerStack): PrimaryData {
+  awsProvider(stack, aws);
+  return stack.read(DataContract, primaryData);
+}
+
+/** Properties of {@link postgresReplica}. */
+export interface PostgresReplicaProps {
+  readonly aws: AwsConfig;
+  readonly gcp: GcpConfig;
+  readonly network: { readonly vpcId: string };
+  readonly destination: CloudSqlPostgres;
+}
+
+export function postgresReplica(stack: LayerStack, primary: PrimaryData, props: PostgresReplicaProps): PostgresReplicaMigration {
+  const secret = new DataAwsSecretsmanagerSecretVersion(stack, "replication-secret", { secretId: primary.postgres_replication_secret_ref });
+  const ca = new RdsCaBundle(stack, "rds-ca", props.aws.region);
+  return new PostgresReplicaMigration(stack, "postgres-replica", {
+    idPrefix: resourceName(stack.env, ["postgres"], 50),
+    region: props.gcp.region,
+    networkId: props.network.vpcId,
+    sourceHost: primary.postgres_endpoint,
+    sourcePort: primary.postgres_port,
+    sourceUsername: REPLICATION_USER,
+    sourcePassword: Fn.lookupNested(Fn.jsondecode(secret.secretString), ["password"]),
+    sourceCaCertificate: ca.pem,
+    destinationInstanceName: props.destination.instance.name,
+    destinationDependsOn: [props.destination.instance, props.destination.appUser],
+  });
+}
+
+/** The primary bucket, copied hourly into `sinkBucketName`. */
+export function objectCopy(stack: LayerStack, primary: PrimaryData, aws: AwsConfig, gcp: GcpConfig, sinkBucketName: string): S3ToGcsTransfer {
+  return new S3ToGcsTransfer(stack, "objects-transfer", {
+    projectId: gcp.projectId,
+    roleName: resourceName(stack.env, ["gcs-transfer"], 64),
+    sourceAccountId: aws.accountId,
+    sourceRegion: aws.region,
+    sourceBucketName: primary.object_bucket_name,
+    sinkBucketName,
+  });
+}
