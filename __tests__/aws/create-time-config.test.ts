@@ -4,8 +4,9 @@
  * groups of mixed shapes, zones EKS refuses.
  */
 import { environments } from "../../config";
-import { ConfigError, loadEnvironments } from "../../modules/config/load";
+import { loadEnvironments } from "../../modules/config/load";
 import { supportedVersions, versionProblem } from "../../modules/config/versions";
+import { configProblems } from "../support/config";
 
 const TODAY = new Date("2026-11-26T12:00:00Z");
 
@@ -15,15 +16,7 @@ function production(mutate: (input: any) => void): unknown {
   return input;
 }
 
-function problemsOf(input: unknown, today = TODAY): string[] {
-  try {
-    loadEnvironments([input], { today });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (input: unknown, today = TODAY) => configProblems([input], { today });
 
 describe("create-time config rules", () => {
   test("the shipped environments pass them on the day the table was checked", () => {

@@ -11,9 +11,9 @@ import { Netmask } from "netmask";
 import { SecureKeyVault } from "../../constructs/azure/key-vault";
 import { SecureRedisCache } from "../../constructs/azure/redis-cache";
 import { storageIpRules } from "../../constructs/azure/storage-account";
-import { ConfigError, loadEnvironments } from "../../modules/config/load";
 import { environments as shippedInputs } from "../../config";
 import { TerraformJson, buildStacks, shippedEnvironment, shippedEnvironments, synthJson } from "../support/synth";
+import { configProblems } from "../support/config";
 
 const envs = shippedEnvironments();
 const matrix = [...buildStacks(envs).stacks.values()].map((stack) => ({ id: stack.node.id, stack, json: synthJson(stack) }));
@@ -232,15 +232,7 @@ describe("config refuses what Azure would refuse", () => {
     mutate(input.clouds.azure);
     return input;
   };
-  const problemsOf = (input: unknown) => {
-    try {
-      loadEnvironments([input]);
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-      throw error;
-    }
-    return [];
-  };
+  const problemsOf = (input: unknown) => configProblems([input]);
   test.each<[string, (azure: any) => void, string]>([
     [
       "a Premium cache over more zones than nodes",

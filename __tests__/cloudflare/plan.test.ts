@@ -8,8 +8,9 @@ import { environments as shippedInputs } from "../../config";
 import { MANAGED_RULESETS } from "../../constructs/cloudflare/security-rulesets";
 import { CLOUDFLARE_PLANS, CLOUDFLARE_PLAN_FEATURES, RATE_LIMIT_SECONDS, expressionFields } from "../../modules/config/cloudflare-plans";
 import { EnvironmentConfig } from "../../modules/config/environment";
-import { ConfigError, loadEnvironments } from "../../modules/config/load";
+import { loadEnvironments } from "../../modules/config/load";
 import { buildStacks, shippedEnvironments, synthJson } from "../support/synth";
+import { configProblems } from "../support/config";
 
 const edges = [...buildStacks(shippedEnvironments()).stacks.values()]
   .filter((stack) => stack.cloud === "cloudflare")
@@ -93,15 +94,7 @@ function withCloudflare(name: string, mutate: (cf: any) => void): unknown {
   return input;
 }
 
-function problemsOf(input: unknown): string[] {
-  try {
-    loadEnvironments([input]);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (input: unknown) => configProblems([input]);
 
 describe("config refuses edge features beyond the plan", () => {
   test.each<[string, string, (cf: any) => void, string[]]>([

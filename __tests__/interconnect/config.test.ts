@@ -3,9 +3,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { environments } from "../../config";
-import { ConfigError, loadEnvironments } from "../../modules/config/load";
+import { loadEnvironments } from "../../modules/config/load";
 import { advertisedRanges, azureApipaAddresses, interconnectLinks } from "../../modules/interconnect";
 import { synthesize } from "../../stacks/app";
+import { configProblems } from "../support/config";
 
 function env(name: string, mutate: (input: any) => void = () => undefined): any {
   const input = structuredClone(environments.find((e) => e.name === name)!) as any;
@@ -13,16 +14,7 @@ function env(name: string, mutate: (input: any) => void = () => undefined): any 
   return input;
 }
 
-/** The problems a config produces, as `path: message` lines. */
-function problemsOf(input: unknown): string[] {
-  try {
-    loadEnvironments([input]);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (input: unknown) => configProblems([input]);
 
 describe("which clouds are linked", () => {
   test("by default every pair of enabled AWS, GCP and Azure is linked: production has three links, staging one", () => {

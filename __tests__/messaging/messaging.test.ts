@@ -5,9 +5,9 @@
 import { parse } from "yaml";
 import { environments } from "../../config";
 import { EnvironmentInput } from "../../modules/config/environment";
-import { ConfigError, loadEnvironments } from "../../modules/config/load";
 import { MessagingContract } from "../../modules/contracts/layers";
 import { buildStacks, onlyResource, resourcesOf, shippedEnvironment, shippedEnvironments, synthJson, TerraformJson } from "../support/synth";
+import { configProblems } from "../support/config";
 
 const envs = shippedEnvironments();
 const { stacks } = buildStacks(envs);
@@ -217,15 +217,7 @@ function production(mutate: (input: any) => void): EnvironmentInput {
   return input;
 }
 
-function problemsOf(inputs: unknown[]): string[] {
-  try {
-    loadEnvironments(inputs);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (inputs: unknown[]) => configProblems(inputs);
 
 describe("bad messaging config stops with the field path", () => {
   const topic = (c: any, patch: Record<string, unknown>) => Object.assign(c.messaging.kafka.topics[0], patch);

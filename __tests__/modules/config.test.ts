@@ -1,6 +1,7 @@
 import { environments } from "../../config";
 import { EnvironmentInput } from "../../modules/config/environment";
-import { ConfigError, loadEnvironments, selectEnvironments } from "../../modules/config/load";
+import { loadEnvironments, selectEnvironments } from "../../modules/config/load";
+import { configProblems } from "../support/config";
 
 function production(mutate: (input: any) => void): EnvironmentInput {
   const input = structuredClone(environments.find((env) => env.name === "production")!) as any;
@@ -10,16 +11,7 @@ function production(mutate: (input: any) => void): EnvironmentInput {
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** The problems a config produces, as `path: message` lines. */
-function problemsOf(inputs: unknown[]): string[] {
-  try {
-    loadEnvironments(inputs);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (inputs: unknown[]) => configProblems(inputs);
 
 describe("shipped config", () => {
   test("staging and production load without problems", () => {

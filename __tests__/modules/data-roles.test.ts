@@ -5,7 +5,8 @@
  */
 import { environments } from "../../config";
 import { copiesEngine, linkedClouds, primaryCloud } from "../../modules/config/data-roles";
-import { ConfigError, loadEnvironments } from "../../modules/config/load";
+import { loadEnvironments } from "../../modules/config/load";
+import { configProblems } from "../support/config";
 
 function shipped(name: string, mutate: (input: any) => void = () => undefined): any {
   const input = structuredClone(environments.find((env) => env.name === name)!) as any;
@@ -13,15 +14,7 @@ function shipped(name: string, mutate: (input: any) => void = () => undefined): 
   return input;
 }
 
-function problemsOf(input: unknown): string[] {
-  try {
-    loadEnvironments([input]);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (input: unknown) => configProblems([input]);
 
 describe("data roles across clouds: each bad config names the field", () => {
   const cases: [string, string, (input: any) => void, string[]][] = [

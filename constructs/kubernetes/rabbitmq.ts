@@ -44,6 +44,19 @@ export const IN_CLUSTER_RABBITMQ = {
   port: 5671,
 } as const;
 
+/**
+ * The AMQP fields of the messaging contract where RabbitMQ runs in the cluster (GCP, Azure,
+ * DigitalOcean): the service, its AMQPS port and the operator's default-user secret, by reference.
+ */
+export function inClusterAmqpContract(rabbitOn: boolean) {
+  return {
+    amqp_endpoint: rabbitOn ? IN_CLUSTER_RABBITMQ.host : "",
+    amqp_port: IN_CLUSTER_RABBITMQ.port,
+    amqp_auth_mechanism: rabbitOn ? "PLAIN over TLS (RabbitMQ user, private CA rabbitmq/rabbitmq-ca)" : "",
+    amqp_secret_ref: rabbitOn ? IN_CLUSTER_RABBITMQ.secretRef : "",
+  };
+}
+
 /** Properties for {@link RabbitMqCluster}. */
 export interface RabbitMqClusterProps {
   /** RabbitMQ nodes (odd). */

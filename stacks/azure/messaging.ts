@@ -11,7 +11,7 @@ import { Construct } from "constructs";
 import { EVENT_HUBS_KAFKA_PORT, EventHubsKafka } from "../../constructs/azure/event-hubs-kafka";
 import { CustomerManagedKey, SecureKeyVault } from "../../constructs/azure/key-vault";
 import { azureProvider } from "../../constructs/azure/provider";
-import { IN_CLUSTER_RABBITMQ } from "../../constructs/kubernetes/rabbitmq";
+import { inClusterAmqpContract } from "../../constructs/kubernetes/rabbitmq";
 import type { AzureConfig } from "../../modules/config/clouds/azure";
 import type { EnvironmentConfig } from "../../modules/config/environment";
 import { eventHubsSku, messagingOn } from "../../modules/config/messaging";
@@ -73,10 +73,7 @@ export function buildAzureMessaging(scope: Construct, env: EnvironmentConfig, az
     // Entra ID roles are granted on the namespace; there are no keys (local auth is off).
     kafka_secret_ref: kafka ? kafka.namespace.id : "",
     kafka_topics: kafka ? env.messaging.kafka.topics.map((t) => t.name) : [],
-    amqp_endpoint: rabbitOn ? IN_CLUSTER_RABBITMQ.host : "",
-    amqp_port: IN_CLUSTER_RABBITMQ.port,
-    amqp_auth_mechanism: rabbitOn ? "PLAIN over TLS (RabbitMQ user, private CA rabbitmq/rabbitmq-ca)" : "",
-    amqp_secret_ref: rabbitOn ? IN_CLUSTER_RABBITMQ.secretRef : "",
+    ...inClusterAmqpContract(rabbitOn),
   });
   return stack;
 }

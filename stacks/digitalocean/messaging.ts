@@ -7,7 +7,7 @@ import { DatabaseKafkaTopic } from "@cdktf/provider-digitalocean/lib/database-ka
 import { Construct } from "constructs";
 import { ManagedDatabase } from "../../constructs/digitalocean/managed-database";
 import { digitalOceanProvider } from "../../constructs/digitalocean/provider";
-import { IN_CLUSTER_RABBITMQ } from "../../constructs/kubernetes/rabbitmq";
+import { inClusterAmqpContract } from "../../constructs/kubernetes/rabbitmq";
 import type { DigitalOceanConfig } from "../../modules/config/clouds/digitalocean";
 import type { EnvironmentConfig } from "../../modules/config/environment";
 import { messagingOn } from "../../modules/config/messaging";
@@ -58,10 +58,7 @@ export function buildDigitalOceanMessaging(scope: Construct, env: EnvironmentCon
     // Credentials stay with the cluster (`doctl databases connection <id>`); the reference is its URN.
     kafka_secret_ref: kafka ? kafka.cluster.urn : "",
     kafka_topics: kafka ? env.messaging.kafka.topics.map((t) => t.name) : [],
-    amqp_endpoint: rabbitOn ? IN_CLUSTER_RABBITMQ.host : "",
-    amqp_port: IN_CLUSTER_RABBITMQ.port,
-    amqp_auth_mechanism: rabbitOn ? "PLAIN over TLS (RabbitMQ user, private CA rabbitmq/rabbitmq-ca)" : "",
-    amqp_secret_ref: rabbitOn ? IN_CLUSTER_RABBITMQ.secretRef : "",
+    ...inClusterAmqpContract(rabbitOn),
   });
   return stack;
 }

@@ -8,7 +8,7 @@ import { CryptoKey } from "../../constructs/gcp/crypto-key";
 import { GcpManagedKafka, MANAGED_KAFKA_PORT } from "../../constructs/gcp/managed-kafka";
 import { googleProvider } from "../../constructs/gcp/provider";
 import { ServiceAgents } from "../../constructs/gcp/service-agents";
-import { IN_CLUSTER_RABBITMQ } from "../../constructs/kubernetes/rabbitmq";
+import { inClusterAmqpContract } from "../../constructs/kubernetes/rabbitmq";
 import type { GcpConfig } from "../../modules/config/clouds/gcp";
 import type { EnvironmentConfig } from "../../modules/config/environment";
 import { messagingOn } from "../../modules/config/messaging";
@@ -49,10 +49,7 @@ export function buildGcpMessaging(scope: Construct, env: EnvironmentConfig, gcp:
     // IAM roles are granted on the cluster (roles/managedkafka.client to the workload's service account).
     kafka_secret_ref: kafka ? kafka.cluster.id : "",
     kafka_topics: kafka ? env.messaging.kafka.topics.map((t) => t.name) : [],
-    amqp_endpoint: rabbitOn ? IN_CLUSTER_RABBITMQ.host : "",
-    amqp_port: IN_CLUSTER_RABBITMQ.port,
-    amqp_auth_mechanism: rabbitOn ? "PLAIN over TLS (RabbitMQ user, private CA rabbitmq/rabbitmq-ca)" : "",
-    amqp_secret_ref: rabbitOn ? IN_CLUSTER_RABBITMQ.secretRef : "",
+    ...inClusterAmqpContract(rabbitOn),
   });
   return stack;
 }
