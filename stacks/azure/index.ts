@@ -28,9 +28,10 @@ import type { CloudStacks } from "../types";
 import { buildAzureMessaging } from "./messaging";
 import { GithubIdentities } from "../../constructs/azure/github-identities";
 import { applyEnvironment, githubIdentityName, pipelineIdentitiesEnabled, publishPipelineIdentities } from "../../modules/delivery";
+import { AZURE_PORTS } from "../../constructs/azure/ports";
 
 /** Ports of the Azure data services (TLS on each). */
-export const AZURE_PORTS = { postgres: 5432, mongodb: 10255, redis: 6380 } as const;
+export { AZURE_PORTS } from "../../constructs/azure/ports";
 
 export function buildAzureStacks(scope: Construct, env: EnvironmentConfig, built: Partial<Record<KubernetesCloud, CloudStacks>> = {}): CloudStacks {
   const azure = env.clouds.azure;
