@@ -4,6 +4,7 @@
  * all behind the Cloudflare edge on addtocloud.tech. Ids below are examples: replace with yours.
  */
 import type { EnvironmentInput } from "../modules/config/environment";
+import { applicationMessaging } from "./messaging";
 
 export const production: EnvironmentInput = {
   name: "production",
@@ -96,21 +97,5 @@ export const production: EnvironmentInput = {
       },
     },
   },
-  // Declared once; each cloud creates them with its own resources (docs/messaging.md).
-  messaging: {
-    kafka: {
-      topics: [
-        { name: "orders.events", partitions: 6, retentionHours: 72 },
-        { name: "audit.log", partitions: 3, retentionHours: 168 },
-      ],
-    },
-    rabbitmq: {
-      vhosts: [
-        {
-          name: "addtocloud",
-          policies: [{ name: "bounded-queues", pattern: ".*", applyTo: "queues", definition: { "max-length": 100000, overflow: "reject-publish" } }],
-        },
-      ],
-    },
-  },
+  messaging: applicationMessaging,
 };

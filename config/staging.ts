@@ -2,6 +2,7 @@
  * Staging: AWS and GCP only, smaller sizes, single NAT gateway, on staging.addtocloud.tech.
  */
 import type { EnvironmentInput } from "../modules/config/environment";
+import { applicationMessaging } from "./messaging";
 
 export const staging: EnvironmentInput = {
   name: "staging",
@@ -60,23 +61,7 @@ export const staging: EnvironmentInput = {
     pages: { productionBranch: "staging" },
   },
   platform: { enabled: true },
-  // Declared once; each cloud creates them with its own resources (docs/messaging.md).
-  messaging: {
-    kafka: {
-      topics: [
-        { name: "orders.events", partitions: 6, retentionHours: 72 },
-        { name: "audit.log", partitions: 3, retentionHours: 168 },
-      ],
-    },
-    rabbitmq: {
-      vhosts: [
-        {
-          name: "addtocloud",
-          policies: [{ name: "bounded-queues", pattern: ".*", applyTo: "queues", definition: { "max-length": 100000, overflow: "reject-publish" } }],
-        },
-      ],
-    },
-  },
+  messaging: applicationMessaging,
   // No Atlas organisation in staging: MongoDB stays on AWS; PostgreSQL and objects reach GCP.
   dataCopies: { engines: ["postgres", "objects"] },
 };

@@ -50,6 +50,18 @@ export interface SecureKeyVaultProps {
   readonly preventDestroy?: boolean;
 }
 
+/**
+ * How Terraform reaches a vault's data plane under `clouds.azure.keyVaultAccess`: always through a
+ * private endpoint in `endpoint`, and from the deploy allowlist on the public endpoint only in
+ * `allowlist` mode (public access stays off otherwise).
+ */
+export function deployVaultAccess(
+  azure: { readonly keyVaultAccess: "private-endpoint" | "allowlist"; readonly deployAllowlist: readonly string[] },
+  endpoint: { readonly subnetId: string; readonly dnsZoneId: string },
+): Pick<SecureKeyVaultProps, "allowedIps" | "privateEndpoint"> {
+  return { allowedIps: azure.keyVaultAccess === "allowlist" ? azure.deployAllowlist : [], privateEndpoint: endpoint };
+}
+
 export class SecureKeyVault extends Construct {
   readonly vault: KeyVault;
   private readonly props: SecureKeyVaultProps;

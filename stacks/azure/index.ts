@@ -8,7 +8,7 @@ import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { Construct } from "constructs";
 import { AksCluster } from "../../constructs/azure/aks-cluster";
 import { CosmosMongo } from "../../constructs/azure/cosmos-mongo";
-import { SecureKeyVault } from "../../constructs/azure/key-vault";
+import { SecureKeyVault, deployVaultAccess } from "../../constructs/azure/key-vault";
 import { PostgresFlexible } from "../../constructs/azure/postgres-flexible";
 import { PostgresVaultedBackup } from "../../constructs/azure/postgres-vaulted-backup";
 import { privateEndpoint } from "../../constructs/azure/private-endpoint";
@@ -196,9 +196,8 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     tenantId: azure.tenantId,
     // Terraform writes the key and the password from inside the VNet through the private endpoint,
     // or from the deploy allowlist on the public endpoint; see keyVaultAccess.
-    allowedIps: azure.keyVaultAccess === "allowlist" ? azure.deployAllowlist : [],
+    ...deployVaultAccess(azure, { subnetId: network.endpoints_subnet_id, dnsZoneId: network.vault_dns_zone_id }),
     trustedServices: true,
-    privateEndpoint: { subnetId: network.endpoints_subnet_id, dnsZoneId: network.vault_dns_zone_id },
     preventDestroy: production,
   });
   const password = vault.generatedPassword("postgres", "postgres-admin-password");

@@ -9,7 +9,7 @@ import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/pr
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Construct } from "constructs";
 import { EVENT_HUBS_KAFKA_PORT, EventHubsKafka } from "../../constructs/azure/event-hubs-kafka";
-import { CustomerManagedKey, SecureKeyVault } from "../../constructs/azure/key-vault";
+import { CustomerManagedKey, SecureKeyVault, deployVaultAccess } from "../../constructs/azure/key-vault";
 import { azureProvider } from "../../constructs/azure/provider";
 import { inClusterAmqpContract } from "../../constructs/kubernetes/rabbitmq";
 import type { AzureConfig } from "../../modules/config/clouds/azure";
@@ -46,9 +46,8 @@ export function buildAzureMessaging(scope: Construct, env: EnvironmentConfig, az
         ...place,
         name: vaultName,
         tenantId: azure.tenantId,
-        allowedIps: azure.keyVaultAccess === "allowlist" ? azure.deployAllowlist : [],
+        ...deployVaultAccess(azure, { subnetId: network.endpoints_subnet_id, dnsZoneId: network.vault_dns_zone_id }),
         trustedServices: true,
-        privateEndpoint: { subnetId: network.endpoints_subnet_id, dnsZoneId: network.vault_dns_zone_id },
         preventDestroy: stack.production,
       });
       const key = vault.wrappingKey("kafka-key", "event-hubs-encryption");

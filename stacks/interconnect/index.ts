@@ -318,20 +318,24 @@ function buildLink(scope: Construct, env: EnvironmentConfig, link: InterconnectL
   if (gcp) googleProvider(stack, env.clouds.gcp!);
   if (azure) azureProvider(stack, env.clouds.azure!);
   const peerAsn = (cloud: VpnCloud) => cloudAsn(env, peerOf(link, cloud));
+  // AWS's end is the same towards GCP and Azure: two VPN connections (four tunnels) on the Transit
+  // Gateway, one customer gateway per peer public address.
+  const awsTunnelsTo = (peerTunnelAddresses: string[]) =>
+    new AwsVpnConnections(stack, "aws-tunnels", {
+      namePrefix: name,
+      transitGatewayId: aws!.transit_gateway_id,
+      vpnRouteTableId: aws!.vpn_route_table_id,
+      vpcRouteTableId: aws!.vpc_route_table_id,
+      peerAsn: peerAsn("aws"),
+      peerAddresses: [Fn.element(peerTunnelAddresses, 0), Fn.element(peerTunnelAddresses, 1)],
+      tunnels: link.insideCidrs.map((insideCidr, i) => ({ insideCidr, presharedKey: keys[i] })),
+      logGroupArn: aws!.vpn_log_group_arn,
+    });
 
   if (link.name === "aws-gcp" && aws && gcp) {
     // Google's AWS topology: one customer gateway per HA VPN interface, four tunnels; AWS takes
     // the first address of each inside /30, the Cloud Router the second.
-    const awsSide = new AwsVpnConnections(stack, "aws-tunnels", {
-      namePrefix: name,
-      transitGatewayId: aws.transit_gateway_id,
-      vpnRouteTableId: aws.vpn_route_table_id,
-      vpcRouteTableId: aws.vpc_route_table_id,
-      peerAsn: peerAsn("aws"),
-      peerAddresses: [Fn.element(gcp.tunnel_addresses, 0), Fn.element(gcp.tunnel_addresses, 1)],
-      tunnels: link.insideCidrs.map((insideCidr, i) => ({ insideCidr, presharedKey: keys[i] })),
-      logGroupArn: aws.vpn_log_group_arn,
-    });
+    const awsSide = awsTunnelsTo(gcp.tunnel_addresses);
     new GcpVpnTunnels(stack, "gcp-tunnels", {
       namePrefix: name,
       region: env.clouds.gcp!.region,
@@ -351,16 +355,7 @@ function buildLink(scope: Construct, env: EnvironmentConfig, link: InterconnectL
   } else if (link.name === "aws-azure" && aws && azure) {
     // Microsoft's AWS topology: one customer gateway per Azure instance, four local network
     // gateways (one per AWS tunnel endpoint); AWS takes the first address, Azure's APIPA the second.
-    const awsSide = new AwsVpnConnections(stack, "aws-tunnels", {
-      namePrefix: name,
-      transitGatewayId: aws.transit_gateway_id,
-      vpnRouteTableId: aws.vpn_route_table_id,
-      vpcRouteTableId: aws.vpc_route_table_id,
-      peerAsn: peerAsn("aws"),
-      peerAddresses: [Fn.element(azure.tunnel_addresses, 0), Fn.element(azure.tunnel_addresses, 1)],
-      tunnels: link.insideCidrs.map((insideCidr, i) => ({ insideCidr, presharedKey: keys[i] })),
-      logGroupArn: aws.vpn_log_group_arn,
-    });
+    const awsSide = awsTunnelsTo(azure.tunnel_addresses);
     new AzureVpnConnections(stack, "azure-tunnels", {
       namePrefix: name,
       location: env.clouds.azure!.location,
