@@ -100,6 +100,19 @@ describe("the stack matrix", () => {
     expect(found).toEqual([]);
   });
 
+  // A provider no resource uses still makes `terraform init` download and pin it, and reviewers
+  // read it as a dependency: every configured provider is the provider of something in the stack.
+  test("every provider a stack configures is used by one of its resources, data sources or ephemeral values", () => {
+    const unused = EXPECTED.flatMap((id) => {
+      const json = JSON.parse(fs.readFileSync(path.join(outdir, manifest.stacks[id].synthesizedStackPath), "utf8"));
+      const used = new Set(
+        ["resource", "data", "ephemeral"].flatMap((kind) => Object.keys(json[kind] ?? {})).map((type) => type.split("_")[0]),
+      );
+      return Object.keys(json.provider ?? {}).filter((name) => !used.has(name)).map((name) => `${id}: ${name}`);
+    });
+    expect(unused).toEqual([]);
+  });
+
   test("every stack has a formatted-HCL snapshot", () => {
     const snapshotDir = (dir: string): string[] =>
       fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

@@ -6,7 +6,6 @@
  */
 import { PrivateDnsZone } from "@cdktf/provider-azurerm/lib/private-dns-zone";
 import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link";
-import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Construct } from "constructs";
 import { EVENT_HUBS_KAFKA_PORT, EventHubsKafka } from "../../constructs/azure/event-hubs-kafka";
 import { CustomerManagedKey, SecureKeyVault, deployVaultAccess } from "../../constructs/azure/key-vault";
@@ -40,7 +39,6 @@ export function buildAzureMessaging(scope: Construct, env: EnvironmentConfig, az
     const sku = eventHubsSku(env);
     let customerManagedKey: CustomerManagedKey | undefined;
     if (sku === "Premium") {
-      new RandomProvider(stack, "random");
       const vaultName = compactName(env, ["msgkv"], 24);
       const vault = new SecureKeyVault(stack, "vault", {
         ...place,
