@@ -9,6 +9,8 @@ module.exports = {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  globalSetup: "<rootDir>/__tests__/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/global-teardown.ts",
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   maxWorkers: 2,
   // The default 5 s was hit on the 2-core machine by a test's first HCL formatting (hcl-tools'

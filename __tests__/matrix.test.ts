@@ -3,13 +3,10 @@
  * the manifest, and a snapshot for every stack.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { environments } from "../config";
-import { synthesize } from "../stacks/app";
+import { runApp } from "./support/app-output";
 
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "matrix-"));
-synthesize(environments, { outdir });
+const { outdir } = runApp();
 const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
   stacks: Record<string, { dependencies: string[]; synthesizedStackPath: string; workingDirectory: string }>;
 };
