@@ -75,8 +75,8 @@ export const production: EnvironmentInput = {
       network: { cidr: "10.40.0.0/16" },
       cluster: { nodeSize: "s-4vcpu-8gb", scaling: { min: 3, desired: 3, max: 10 } },
       // No private link reaches DigitalOcean yet (its Partner Network Connect needs a partner's
-      // details): its databases serve DOKS alone. With the link in interconnect, "replica" makes
-      // them a copy of the AWS primary.
+      // details): its databases serve DOKS alone. It keeps no copy of the AWS primary's PostgreSQL,
+      // linked or not (docs/data-across-clouds.md, "PostgreSQL on DigitalOcean").
       data: { role: "standalone" },
     },
   },

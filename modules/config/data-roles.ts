@@ -113,6 +113,10 @@ export function dataRoleProblems(env: EnvironmentConfig, options: { readonly che
       });
       continue;
     }
+    if (cloud === "digitalocean" && copiesEngine(env, cloud, "postgres")) {
+      problems.push({ path: rolePath(cloud), message: digitalOceanPostgresCopyRefused(role) });
+      continue;
+    }
     if (options.checkLinks !== false && !linked(primary, cloud)) {
       problems.push({
         path: rolePath(cloud),
@@ -138,6 +142,18 @@ export function dataRoleProblems(env: EnvironmentConfig, options: { readonly che
     });
   }
   return problems;
+}
+
+/**
+ * Why a DigitalOcean `replica` or `backup` of PostgreSQL is refused, linked or not: the only managed
+ * path, online migration (`digitalocean_database_online_migration`), cannot keep a copy of the RDS
+ * primary. DigitalOcean stops a migration of a source that keeps being written after at most two
+ * weeks, its continuous (logical) mode needs a superuser on the source and RDS grants none
+ * (`rds_superuser` is NOSUPERUSER), and the API takes no CA to verify the RDS certificate
+ * (docs/data-across-clouds.md has the sources).
+ */
+export function digitalOceanPostgresCopyRefused(role: DataRole | undefined): string {
+  return `'${role}' copies PostgreSQL (dataCopies.engines) to DigitalOcean, and DigitalOcean's online migration cannot keep a copy of the RDS primary: it stops within two weeks, needs a superuser on the source (RDS grants none) and takes no CA to verify the RDS certificate; set the role to 'standalone' or leave postgres out of dataCopies.engines (docs/data-across-clouds.md)`;
 }
 
 /** Stack id of the data stack whose primary `cloud` copies, or "" when it copies nothing. */
