@@ -42,8 +42,6 @@ describe("create-time config rules", () => {
       "production.clouds.gcp.data.postgres.version: PostgreSQL 16 cannot receive the primary's PostgreSQL 17 (clouds.aws.data.postgres.engineVersion): Database Migration Service (continuous) replicates only into the same or a newer major"],
     ["an Azure backup older than the primary", (c) => { c.clouds.azure.data.postgres = { version: "16" }; },
       "production.clouds.azure.data.postgres.version: PostgreSQL 16 cannot receive the primary's PostgreSQL 17 (clouds.aws.data.postgres.engineVersion): pg_dump and pg_restore restore only into the same or a newer major"],
-    ["a DigitalOcean replica older than the primary", (c) => { c.clouds.digitalocean.data = { postgres: { version: "16" } }; },
-      "production.clouds.digitalocean.data.postgres.version: PostgreSQL 16 cannot receive the primary's PostgreSQL 17 (clouds.aws.data.postgres.engineVersion): DigitalOcean's online migration moves only into the same or a newer major"],
     ["a Cosmos DB backup older than the DocumentDB primary", (c) => { c.clouds.azure.data.cosmosMongo = { serverVersion: "4.2" }; },
       "production.clouds.azure.data.cosmosMongo.serverVersion: MongoDB 4 cannot receive the primary's MongoDB 5 (clouds.aws.data.documentdb.engineVersion): mongodump and mongorestore restore only into the same or a newer server version"],
     ["a node group mixing shapes", (c) => { c.clouds.aws.cluster.nodeGroups[0].instanceTypes = ["c5.large", "m5.large"]; },
@@ -64,6 +62,15 @@ describe("create-time config rules", () => {
 
   test.each(cases)("%s is refused with its field path", (_name, mutate, expected) => {
     expect(problemsOf(production(mutate))).toEqual([expected]);
+  });
+
+  // A standalone cloud copies nothing, so its major is its own business (DigitalOcean ships standalone).
+  test("a standalone database older than the primary is not a replication problem", () => {
+    expect(problemsOf(production((c) => { c.clouds.digitalocean.data = { postgres: { version: "16" } }; }))).toEqual([]);
+  });
+
+  test("an engine left out of dataCopies.engines is not checked against the primary", () => {
+    expect(problemsOf(production((c) => { c.clouds.azure.data.cosmosMongo = { serverVersion: "4.2" }; c.dataCopies = { engines: ["postgres", "objects"] }; }))).toEqual([]);
   });
 
   test("a version is refused from the day after its standard support ends", () => {

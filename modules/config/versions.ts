@@ -212,7 +212,6 @@ const POSTGRES_PATHS: Record<string, string> = {
   aws: "a logical-replication copy",
   gcp: "Database Migration Service (continuous) replicates only into the same or a newer major",
   azure: "pg_dump and pg_restore restore only into the same or a newer major",
-  digitalocean: "DigitalOcean's online migration moves only into the same or a newer major",
 };
 const MONGO_PATHS: Record<string, string> = {
   aws: "a dump and restore",
@@ -239,12 +238,16 @@ function mongoVersions(env: EnvironmentConfig): DatabaseVersion[] {
   return all;
 }
 
-/** Replica and backup copies must run the primary's major or a newer one. */
-function replicationProblems(env: EnvironmentConfig, engine: string, copies: DatabaseVersion[], paths: Record<string, string>): ConfigProblem[] {
+/**
+ * Replica and backup copies must run the primary's major or a newer one. Only clouds that receive
+ * the engine's data are checked: a `standalone` cloud, an engine left out of `dataCopies.engines`
+ * and a cloud without a path for the engine (`paths`) copy nothing.
+ */
+function replicationProblems(env: EnvironmentConfig, engine: string, copied: boolean, copies: DatabaseVersion[], paths: Record<string, string>): ConfigProblem[] {
   const primary = copies.find((c) => c.role === "primary");
-  if (!primary) return [];
+  if (!primary || !copied) return [];
   return copies
-    .filter((c) => c.role !== "primary" && c.major < primary.major)
+    .filter((c) => (c.role === "replica" || c.role === "backup") && c.cloud in paths && c.major < primary.major)
     .map((c) => ({
       path: `${env.name}.${c.path}`,
       message: `${engine} ${c.major} cannot receive the primary's ${engine} ${primary.major} (${primary.path}): ${paths[c.cloud]}`,
@@ -262,7 +265,7 @@ export function versionProblems(env: EnvironmentConfig, today: Date): ConfigProb
     const problem = versionProblem(field.service, field.version, today);
     if (problem) problems.push({ path: `${env.name}.${field.path}`, message: problem });
   }
-  problems.push(...replicationProblems(env, "PostgreSQL", postgresVersions(env), POSTGRES_PATHS));
-  problems.push(...replicationProblems(env, "MongoDB", mongoVersions(env), MONGO_PATHS));
+  problems.push(...replicationProblems(env, "PostgreSQL", env.dataCopies.engines.includes("postgres"), postgresVersions(env), POSTGRES_PATHS));
+  problems.push(...replicationProblems(env, "MongoDB", env.dataCopies.engines.includes("mongodb"), mongoVersions(env), MONGO_PATHS));
   return problems;
 }
