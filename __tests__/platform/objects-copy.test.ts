@@ -70,13 +70,14 @@ describe.each(matrix.filter((s) => aksProviders(s.json).length > 0).map((s) => [
     ]);
   });
 
-  test("which may list and read the primary bucket and decrypt only through S3 in its region, nothing else", () => {
+  test("which may list and read the primary bucket from the cluster's NAT address only, and decrypt only through S3 in its region, nothing else", () => {
     const text = policy.policy as string;
     const actions = [...text.matchAll(/"Action" = \[([^\]]*)\]/g)].flatMap((m) => m[1].split(", ").map((a) => a.replace(/"/g, "")));
     expect(actions.sort()).toEqual(["kms:Decrypt", "s3:GetObject", "s3:ListBucket"]);
     const bucket = "arn:aws:s3:::${data.terraform_remote_state.aws_data.outputs.object_bucket_name}";
-    expect(text).toContain(`"Action" = ["s3:ListBucket"], "Resource" = "${bucket}"`);
-    expect(text).toContain(`"Action" = ["s3:GetObject"], "Resource" = "${bucket}/*"`);
+    const fromCluster = '"Condition" = {"IpAddress" = {"aws:SourceIp" = "${data.terraform_remote_state.azure_cluster.outputs.egress_ip}/32"}}';
+    expect(text).toContain(`"Action" = ["s3:ListBucket"], "Resource" = "${bucket}", ${fromCluster}`);
+    expect(text).toContain(`"Action" = ["s3:GetObject"], "Resource" = "${bucket}/*", ${fromCluster}`);
     expect(text).toContain(`"kms:ViaService" = "s3.${env.clouds.aws!.region}.amazonaws.com"`);
     expect(text).toContain(`"Resource" = "arn:aws:kms:${env.clouds.aws!.region}:${env.clouds.aws!.accountId}:key/*"`);
     expect(text).not.toMatch(/"Resource" = "\*"|"Effect" = "Deny"|s3:\*|s3:Put|s3:Delete/);

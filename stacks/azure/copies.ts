@@ -156,15 +156,19 @@ export function objectsCopyAccess(
     clientIdList: [OBJECTS_COPY_AWS_AUDIENCE],
   });
   const bucketArn = `arn:aws:s3:::${primary.object_bucket_name}`;
+  // S3 is reached from the cluster's NAT address only (the path the job's traffic takes): a token
+  // or session leaked out of the cluster cannot read the bucket from elsewhere.
+  const fromCluster = { IpAddress: { "aws:SourceIp": `${cluster.egress_ip}/32` } };
   const role = new ServiceRole(stack, "objects-copy-role", {
     roleName: resourceName(stack.env, ["azure-objects-copy"], 64),
     description: `The AKS objects copy job (${subject}) reads the primary bucket`,
     assumeRolePolicy: serviceAccountTrust(stack, "objects-copy-trust", issuer.arn, cluster.oidc_issuer_url, OBJECTS_COPY_NAMESPACE, OBJECTS_COPY_SERVICE_ACCOUNT),
     statements: [
-      { Sid: "ListTheBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: bucketArn },
-      { Sid: "ReadItsObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${bucketArn}/*` },
+      { Sid: "ListTheBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: bucketArn, Condition: fromCluster },
+      { Sid: "ReadItsObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${bucketArn}/*`, Condition: fromCluster },
       {
-        // The bucket is SSE-KMS: decrypt with the account's keys, and only on S3's behalf.
+        // The bucket is SSE-KMS: decrypt with the account's keys, and only on S3's behalf (S3 calls
+        // KMS, so the caller's address is not the condition here).
         Sid: "DecryptThroughS3",
         Effect: "Allow",
         Action: ["kms:Decrypt"],
