@@ -122,3 +122,20 @@ describe("schedules parse (cron-parser) before anything is built", () => {
     expect(loadEnvironments([shipped("production")])[0].dataCopies.postgres.refreshSchedule).toBe("30 */6 * * *");
   });
 });
+
+describe("the objects copy schedule (dataCopies.objects.copySchedule) parses before anything is built", () => {
+  const cases: [string, unknown, string][] = [
+    ["an hour out of range", { copySchedule: "0 24 * * *" }, "production.dataCopies.objects.copySchedule: is not a cron schedule: Constraint error, got value 24 expected range 0-23"],
+    ["an interval instead of cron", { copySchedule: "1h" }, "production.dataCopies.objects.copySchedule: must have 5 cron fields (minute hour day-of-month month day-of-week), got 1"],
+    ["not a string", { copySchedule: 3600 }, "production.dataCopies.objects.copySchedule: Invalid input: expected string, received number"],
+    ["a misspelt field", { schedule: "0 * * * *" }, 'production.dataCopies.objects: Unrecognized key: "schedule"'],
+  ];
+  test.each(cases)("%s", (_name, objects, expected) => {
+    expect(problemsOf(shipped("production", (c) => { c.dataCopies = { objects }; }))).toEqual([expected]);
+  });
+
+  test("a valid schedule loads, and the default copies hourly", () => {
+    expect(problemsOf(shipped("production", (c) => { c.dataCopies = { objects: { copySchedule: "*/30 * * * *" } }; }))).toEqual([]);
+    expect(loadEnvironments([shipped("production")])[0].dataCopies.objects.copySchedule).toBe("15 * * * *");
+  });
+});

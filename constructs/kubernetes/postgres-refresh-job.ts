@@ -10,6 +10,7 @@
  * pglogical (the primary's replication extension) is left out of the dump: the backup server does
  * not load it, and the refresh would fail on its CREATE EXTENSION.
  */
+import type { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { ManifestBundle } from "./manifest-bundle";
@@ -114,11 +115,14 @@ export function uploadScript(): string {
 
 export class PostgresRefreshJob extends Construct {
   readonly bundle: ManifestBundle;
+  /** The `data-copies` namespace, which the cluster's other copy jobs share. */
+  readonly namespace: NamespaceV1;
 
   constructor(scope: Construct, id: string, ctx: PlatformContext, props: PostgresRefreshJobProps) {
     super(scope, id);
     const scratch = props.scratchGb ?? 20;
     const namespace = platformNamespace(this, ctx, REFRESH_NAMESPACE);
+    this.namespace = namespace;
     const labels = { "app.kubernetes.io/name": "postgres-refresh", "app.kubernetes.io/part-of": "addtocloud-data" };
     const secretObjects = [
       { objectName: props.sourceSecretName, objectAlias: "source-password" },

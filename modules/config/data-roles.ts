@@ -176,13 +176,13 @@ export function replicationStatus(env: EnvironmentConfig, cloud: KubernetesCloud
 /**
  * The copy paths these stacks build, by engine: PostgreSQL to GCP through Database Migration
  * Service and to Azure by a scheduled refresh (pg_dump, pg_restore) on AKS, objects to GCP through
- * Storage Transfer Service. A role that asks for another copy is valid config, reported as `not-built` in the data
+ * Storage Transfer Service and to Azure by a scheduled `rclone copy` on AKS. A role that asks for another copy is valid config, reported as `not-built` in the data
  * contract (docs/data-across-clouds.md lists what is missing).
  */
 export const BUILT_COPY_PATHS: Readonly<Record<CopiedEngine, readonly KubernetesCloud[]>> = {
   postgres: ["gcp", "azure"],
   mongodb: [],
-  objects: ["gcp"],
+  objects: ["gcp", "azure"],
 };
 
 /** The clouds whose copy of the primary's `engine` these stacks build. */

@@ -149,6 +149,11 @@ export const AzureDataContract = DataContract.extend("azure-data", {
   postgres_source_secret_name: { type: "string", description: "Key Vault secret name of the primary's replication password, never the value (empty when it copies nothing)", default: "" },
   postgres_refresh_client_id: { type: "string", description: "Client id of the workload identity the refresh job runs as (empty when it copies nothing)", default: "" },
   postgres_dumps_url: { type: "string", description: "URL of the immutable container every refresh dump is kept in (empty when it copies nothing)", default: "" },
+  objects_source_bucket: { type: "string", description: "Name of the primary's S3 bucket the objects copy job reads (empty when Azure copies no objects)", default: "" },
+  objects_copy_role_arn: { type: "string", description: "ARN of the AWS role the objects copy job assumes with its service-account token, read-only on the primary bucket (empty when Azure copies no objects)", default: "" },
+  objects_copy_client_id: { type: "string", description: "Client id of the workload identity the objects copy job writes the container as (empty when Azure copies no objects)", default: "" },
+  objects_copy_account: { type: "string", description: "Storage account the primary's objects are copied into (empty when Azure copies no objects)", default: "" },
+  objects_copy_container: { type: "string", description: "Versioned container of that account the primary's objects are copied into (empty when Azure copies no objects)", default: "" },
 });
 
 export const DigitalOceanDataContract = DataContract.extend("digitalocean-data", {

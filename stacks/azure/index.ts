@@ -20,7 +20,7 @@ import { nativeStateStore } from "../../modules/backends";
 import type { AzureConfig } from "../../modules/config/clouds/azure";
 import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/environment";
 import { copySourceStackId, copyingClouds, replicationStatus } from "../../modules/config/data-roles";
-import { postgresRefreshAccess } from "./copies";
+import { objectsCopyAccess, postgresRefreshAccess } from "./copies";
 import { AzureClusterContract, AzureDataContract, AzureNetworkContract, BootstrapContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
 import { compactName, resourceName } from "../../modules/naming";
@@ -283,6 +283,12 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
       ? postgresRefreshAccess(stack, { aws: env.clouds.aws, primaryData, clusterStack, vault, objects, place })
       : undefined;
 
+  // The primary's objects are copied into the objects container by a CronJob on AKS (platform stack).
+  const objectsCopy =
+    primaryData && env.clouds.aws && copyingClouds(env, "objects").includes("azure")
+      ? objectsCopyAccess(stack, { aws: env.clouds.aws, primaryData, clusterStack, objects, place })
+      : undefined;
+
   stack.publish(AzureDataContract, {
     data_role: d.role,
     postgres_endpoint: postgres.server.fqdn,
@@ -299,7 +305,7 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     object_bucket_name: `${objects.account.name}/${objects.container.name}`,
     object_storage_endpoint: objects.account.primaryBlobEndpoint,
     replication_source: copySourceStackId(env, "azure"),
-    replication_status: replicationStatus(env, "azure", refresh ? "scheduled-refresh" : undefined),
+    replication_status: replicationStatus(env, "azure", refresh ? "scheduled-refresh" : objectsCopy ? "scheduled-copy" : undefined),
     postgres_replication_secret_ref: "",
     key_vault_name: vault.vault.name,
     postgres_admin_login: postgres.server.administratorLogin,
@@ -308,6 +314,11 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     postgres_source_secret_name: refresh ? refresh.sourceSecretName : "",
     postgres_refresh_client_id: refresh ? refresh.clientId : "",
     postgres_dumps_url: refresh ? refresh.dumpsUrl : "",
+    objects_source_bucket: objectsCopy ? objectsCopy.sourceBucket : "",
+    objects_copy_role_arn: objectsCopy ? objectsCopy.roleArn : "",
+    objects_copy_client_id: objectsCopy ? objectsCopy.clientId : "",
+    objects_copy_account: objectsCopy ? objectsCopy.account : "",
+    objects_copy_container: objectsCopy ? objectsCopy.container : "",
   });
   return stack;
 }

@@ -48,6 +48,17 @@ export const DataCopiesConfig = z
       })
       .strict()
       .prefault({}),
+    objects: z
+      .object({
+        /**
+         * When the backup cloud's object container is brought up to date with the primary bucket
+         * (`rclone copy` on AKS, never deleting), UTC. The copy is at most this interval (plus the run) behind.
+         * @default hourly at :15
+         */
+        copySchedule: CronSchedule.default("15 * * * *"),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type DataCopiesConfig = z.infer<typeof DataCopiesConfig>;
