@@ -45,6 +45,19 @@ export const DataCopiesConfig = z
          * @default every 6 hours at :30
          */
         refreshSchedule: CronSchedule.default("30 */6 * * *"),
+        /**
+         * When the backup cloud restores the newest archived dump into a scratch database and
+         * checks its canary (docs/data-across-clouds.md), UTC. The hub alerts when the newest
+         * verified dump is older than 26 h, so run it at least daily.
+         * @default daily at 04:15
+         */
+        verifySchedule: CronSchedule.default("15 4 * * *"),
+        /**
+         * Replication lag of the PostgreSQL replica (DMS on GCP), in seconds, above which the hub
+         * alerts (after 15 minutes).
+         * @default 300
+         */
+        maxReplicationLagSeconds: z.number({ error: "must be a number of seconds" }).int({ error: "must be a whole number of seconds" }).positive({ error: "must be positive" }).default(300),
       })
       .strict()
       .prefault({}),
