@@ -149,6 +149,7 @@ export const AzureDataContract = DataContract.extend("azure-data", {
   postgres_source_secret_name: { type: "string", description: "Key Vault secret name of the primary's replication password, never the value (empty when it copies nothing)", default: "" },
   postgres_refresh_client_id: { type: "string", description: "Client id of the workload identity the refresh job runs as (empty when it copies nothing)", default: "" },
   postgres_dumps_url: { type: "string", description: "URL of the immutable container every refresh dump is kept in (empty when it copies nothing)", default: "" },
+  postgres_restore_check_client_id: { type: "string", description: "Client id of the workload identity the restore check runs as: reads the dumps and the administrator password (empty when it copies nothing)", default: "" },
 });
 
 export const DigitalOceanDataContract = DataContract.extend("digitalocean-data", {
