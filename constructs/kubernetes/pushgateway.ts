@@ -39,12 +39,16 @@ export interface PushgatewayProps {
 
 export class Pushgateway extends Construct {
   readonly release: Release;
-  /** In-cluster URL jobs push to (append `/metrics/job/<job>/...`). */
+  /**
+   * URL jobs of the same namespace push to (append `/metrics/job/<job>/...`): the Service's short
+   * name, resolved through the pod's namespace search path, plain HTTP between two pods without a
+   * sidecar in the same cluster.
+   */
   readonly url: string;
 
   constructor(scope: Construct, id: string, ctx: PlatformContext, props: PushgatewayProps) {
     super(scope, id);
-    this.url = `http://${PUSHGATEWAY_RELEASE}.${props.namespace}.svc.cluster.local:${PUSHGATEWAY_PORT}`;
+    this.url = `http://${PUSHGATEWAY_RELEASE}:${PUSHGATEWAY_PORT}`;
     this.release = new PinnedChart(this, "chart", {
       source: CHARTS.prometheusPushgateway,
       releaseName: PUSHGATEWAY_RELEASE,

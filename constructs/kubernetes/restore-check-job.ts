@@ -48,7 +48,7 @@ export interface PostgresRestoreCheckJobProps {
   readonly clientId: string;
   /** URL of the immutable dumps container. */
   readonly dumpsUrl: string;
-  /** Push URL of the Pushgateway, up to the grouping key, e.g. `http://host:9091`. */
+  /** Push URL of the Pushgateway in the job's namespace, up to the grouping key, e.g. `http://prometheus-pushgateway:9091`. */
   readonly pushgatewayUrl: string;
   /** What must exist first: the namespace's release, the Pushgateway. */
   readonly dependsOn: readonly ITerraformDependable[];
