@@ -16,7 +16,7 @@ import { CHARTS } from "../../constructs/kubernetes/charts";
 import { RESTORE_CHECK_METRICS } from "../../constructs/kubernetes/data-copy-alerts";
 import { PUSHGATEWAY_IMAGE } from "../../constructs/kubernetes/pushgateway";
 import { DMS_LAG_METRIC_TYPE, STACKDRIVER_EXPORTER_IMAGE } from "../../constructs/kubernetes/replication-lag-exporter";
-import { CANARY_TABLE, SCRATCH_DATABASE, reportScript, restoreCheckScript } from "../../constructs/kubernetes/restore-check-job";
+import { CANARY_TABLE, SCRATCH_DATABASE, fetchScript, reportScript, restoreCheckScript } from "../../constructs/kubernetes/restore-check-job";
 import { addonEnabled } from "../../modules/config/clouds/platform";
 import { copyingClouds } from "../../modules/config/data-roles";
 import type { EnvironmentConfig } from "../../modules/config/environment";
@@ -59,9 +59,12 @@ describe.each(checks.map((s) => [s.id, s] as const))("%s: the restore check", (_
     expect(cron.spec).toMatchObject({ schedule: s.env.dataCopies.postgres.verifySchedule, timeZone: "Etc/UTC", concurrencyPolicy: "Forbid" });
   });
 
-  test("fetches, restores and checks (init containers), then reports", () => {
+  test("fetches, restores and checks (init containers), then reports; each script reaches the pod exactly as written (Python is indentation-sensitive)", () => {
     expect(pod.initContainers.map((c: any) => c.name)).toEqual(["fetch", "restore"]);
     expect(pod.containers.map((c: any) => c.name)).toEqual(["report"]);
+    expect(pod.initContainers.map((c: any) => c.command)).toEqual([["python3", "-c", fetchScript()], ["/bin/sh", "-c", restoreCheckScript()]]);
+    expect(pod.containers[0].command).toEqual(["python3", "-c", reportScript()]);
+    expect(release(s.json, "postgres-restore-check").values[0]).not.toMatch(/[&*]a\d+\b/); // no YAML alias
   });
 
   test("every image is pinned by digest, every container is limited and runs read-only without privileges", () => {

@@ -123,14 +123,12 @@ export function restoreCheckScript(): string {
     `[ -e ${WORK}/failed ] && exit 0`,
     `PGPASSWORD="$(cat ${SECRETS_DIR}/target-password)"`,
     "export PGPASSWORD",
-    "if (",
-    "  set -e",
-    `  ${drop}`,
-    `  psql "${server} dbname=postgres" -v ON_ERROR_STOP=1 -c 'CREATE DATABASE ${SCRATCH_DATABASE}'`,
-    `  pg_restore --dbname="${server} dbname=${SCRATCH_DATABASE}" --no-owner --no-privileges --exit-on-error ${WORK}/verify.dump`,
-    `  psql "${server} dbname=${SCRATCH_DATABASE}" -v ON_ERROR_STOP=1 -At -c 'SELECT floor(extract(epoch FROM written_at))::bigint FROM public.${CANARY_TABLE} WHERE id = 1' > ${WORK}/canary`,
-    `  [ -s ${WORK}/canary ]`,
-    "); then",
+    // One && chain: `set -e` is ignored inside an `if` condition, so every step's status is tested.
+    `if ${drop} \\`,
+    `  && psql "${server} dbname=postgres" -v ON_ERROR_STOP=1 -c 'CREATE DATABASE ${SCRATCH_DATABASE}' \\`,
+    `  && pg_restore --dbname="${server} dbname=${SCRATCH_DATABASE}" --no-owner --no-privileges --exit-on-error ${WORK}/verify.dump \\`,
+    `  && psql "${server} dbname=${SCRATCH_DATABASE}" -v ON_ERROR_STOP=1 -At -c 'SELECT floor(extract(epoch FROM written_at))::bigint FROM public.${CANARY_TABLE} WHERE id = 1' > ${WORK}/canary \\`,
+    `  && [ -s ${WORK}/canary ]; then`,
     '  echo "restored and read the canary"',
     "else",
     `  echo "restore: pg_restore or the canary query failed (see this container's log)" > ${WORK}/failed`,
@@ -176,6 +174,7 @@ export class PostgresRestoreCheckJob extends Construct {
   constructor(scope: Construct, id: string, ctx: PlatformContext, props: PostgresRestoreCheckJobProps) {
     super(scope, id);
     const scratch = props.scratchGb ?? 20;
+    // Copied at each use: a shared object would become a YAML alias in the release values.
     const labels = { "app.kubernetes.io/name": "postgres-restore-check", "app.kubernetes.io/part-of": "addtocloud-data" };
     const container = (name: string, image: string, command: string[], env: { name: string; value: string }[], volumeMounts: Record<string, unknown>[], scratchLimitGb = 1) => ({
       name,
@@ -199,13 +198,13 @@ export class PostgresRestoreCheckJob extends Construct {
         {
           apiVersion: "v1",
           kind: "ServiceAccount",
-          metadata: { name: RESTORE_CHECK_SERVICE_ACCOUNT, labels, annotations: { "azure.workload.identity/client-id": props.clientId } },
+          metadata: { name: RESTORE_CHECK_SERVICE_ACCOUNT, labels: { ...labels }, annotations: { "azure.workload.identity/client-id": props.clientId } },
           automountServiceAccountToken: false,
         },
         {
           apiVersion: "secrets-store.csi.x-k8s.io/v1",
           kind: "SecretProviderClass",
-          metadata: { name: "postgres-restore-check", labels },
+          metadata: { name: "postgres-restore-check", labels: { ...labels } },
           spec: {
             provider: "azure",
             parameters: {
@@ -220,7 +219,7 @@ export class PostgresRestoreCheckJob extends Construct {
         {
           apiVersion: "batch/v1",
           kind: "CronJob",
-          metadata: { name: RESTORE_CHECK_CRONJOB, labels },
+          metadata: { name: RESTORE_CHECK_CRONJOB, labels: { ...labels } },
           spec: {
             schedule: props.schedule,
             timeZone: "Etc/UTC",
@@ -229,7 +228,7 @@ export class PostgresRestoreCheckJob extends Construct {
             successfulJobsHistoryLimit: 3,
             failedJobsHistoryLimit: 3,
             jobTemplate: {
-              metadata: { labels },
+              metadata: { labels: { ...labels } },
               spec: {
                 // A failed check is pushed as such; one retry covers a node lost mid-run.
                 backoffLimit: 1,
