@@ -136,9 +136,9 @@ describe("restore verification and replication-lag settings are checked before a
     expect(problemsOf(shipped("production", (c) => { c.dataCopies = { postgres }; }))).toEqual([expected]);
   });
 
-  test("the defaults verify daily and bound the lag at 5 minutes", () => {
+  test("the defaults verify twice a day (a verified dump stays under the hub's 26 h) and bound the lag at 5 minutes", () => {
     const loaded = loadEnvironments([shipped("production")])[0].dataCopies.postgres;
-    expect(loaded.verifySchedule).toBe("15 4 * * *");
+    expect(loaded.verifySchedule).toBe("15 4,16 * * *");
     expect(loaded.maxReplicationLagSeconds).toBe(300);
     expect(problemsOf(shipped("production", (c) => { c.dataCopies = { postgres: { verifySchedule: "0 */12 * * *", maxReplicationLagSeconds: 60 } }; }))).toEqual([]);
   });

@@ -11,6 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CronExpressionParser } from "cron-parser";
 import { parse } from "yaml";
 import { CHARTS } from "../../constructs/kubernetes/charts";
 import { RESTORE_CHECK_METRICS } from "../../constructs/kubernetes/data-copy-alerts";
@@ -36,6 +37,26 @@ const DIGEST = /@sha256:[0-9a-f]{64}$/;
 test("the shipped matrix exercises both paths: production verifies Azure's dumps, both environments bound GCP's lag", () => {
   expect(envs.filter(azureArchives).map((e) => e.name)).toEqual(["production"]);
   expect(envs.filter(gcpReplicates).map((e) => e.name).sort()).toEqual(["production", "staging"]);
+});
+
+/** The longest gap, in hours, between two runs of a cron schedule over four weeks (UTC). */
+function longestGapHours(schedule: string): number {
+  const runs = CronExpressionParser.parse(schedule, { currentDate: new Date("2027-01-01T00:00:00Z"), tz: "Etc/UTC" });
+  let previous = runs.next().getTime();
+  let longest = 0;
+  for (let i = 0; i < 500; i++) {
+    const next = runs.next().getTime();
+    longest = Math.max(longest, next - previous);
+    previous = next;
+  }
+  return longest / 3_600_000;
+}
+
+test.each(envs.filter(azureArchives).map((env) => [env.name, env] as const))("%s: the schedules keep a verified dump under the hub's 26 h between checks (no daily false page)", (_name, env) => {
+  // Just before a check, the verified dump is as old as the refresh gap (the newest dump's age at the
+  // last check, at worst) plus the gap between checks; an hour is left for the dump and the upload.
+  const { refreshSchedule, verifySchedule } = env.dataCopies.postgres;
+  expect(longestGapHours(refreshSchedule) + longestGapHours(verifySchedule) + 1).toBeLessThan(26);
 });
 
 describe("where the restore check runs", () => {
