@@ -158,6 +158,15 @@ describe.each(checks.map((s) => [s.id, s] as const))("%s: the Pushgateway (prome
     expect(values.extraArgs).toContain(`--persistence.file=${"/data"}/pushgateway.metrics`);
   });
 
+  test("admits only the restore check's pods and the cluster's Prometheus (no authentication of its own)", () => {
+    expect(values.networkPolicy.customSelectors).toEqual([
+      { podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["postgres-restore-check"] }] } },
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } },
+    ]);
+    const check = valuesOf(release(s.json, "postgres-restore-check")).resources.find((m: any) => m.kind === "CronJob");
+    expect(check.spec.jobTemplate.spec.template.metadata.labels["app.kubernetes.io/name"]).toBe("postgres-restore-check");
+  });
+
   test("has a ServiceMonitor the cluster's Prometheus selects (its release label), honouring the pushed labels, after the CRD", () => {
     expect(values.serviceMonitor).toMatchObject({ enabled: true, honorLabels: true, namespace: gateway.namespace, additionalLabels: { release: `\${helm_release.${kps.key}.name}` } });
     expect(gateway.depends_on).toContain(`helm_release.${kps.key}`);

@@ -17,6 +17,7 @@ import type { ITerraformDependable } from "cdktf";
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import { Construct } from "constructs";
 import { CHARTS } from "./charts";
+import { MONITORING_NAMESPACE } from "./observability";
 import { PinnedChart } from "./pinned-chart";
 import type { PlatformContext } from "./platform-context";
 
@@ -33,6 +34,8 @@ export interface PushgatewayProps {
   readonly namespace: string;
   /** kube-prometheus-stack's release: its CRDs and the `release` label its Prometheus selects. */
   readonly monitoring: Release;
+  /** `app.kubernetes.io/name` of the pods allowed to push (in the gateway's namespace). */
+  readonly pushers: readonly string[];
   /** What must exist first (the namespace). */
   readonly dependsOn: readonly ITerraformDependable[];
 }
@@ -64,6 +67,14 @@ export class Pushgateway extends Construct {
         containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
         persistentVolume: { enabled: true, size: "1Gi" },
         extraArgs: ["--persistence.file=/data/pushgateway.metrics"],
+        // The gateway takes pushes without authentication: only the pushing jobs of its namespace and
+        // the cluster's Prometheus reach it (templates/networkpolicy.yaml: `from` these peers, port 9091).
+        networkPolicy: {
+          customSelectors: [
+            { podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [...props.pushers] }] } },
+            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } },
+          ],
+        },
         serviceMonitor: { enabled: true, namespace: props.namespace, honorLabels: true, additionalLabels: { release: props.monitoring.name } },
       },
     }).release;

@@ -23,6 +23,8 @@ import { POSTGRES_CLIENT_IMAGE, REFRESH_NAMESPACE, UPLOADER_IMAGE } from "./post
 
 export const RESTORE_CHECK_SERVICE_ACCOUNT = "postgres-restore-check";
 export const RESTORE_CHECK_CRONJOB = "postgres-restore-check";
+/** The `app.kubernetes.io/name` of the check's pods (the Pushgateway admits them). */
+export const RESTORE_CHECK_APP = "postgres-restore-check";
 /** The scratch database: created fresh by every run, dropped after it. Never an application database's name. */
 export const SCRATCH_DATABASE = "addtocloud_restore_check";
 /** The canary table on the primary: one row (id 1) whose `written_at` pg_cron bumps every minute. */
@@ -175,7 +177,7 @@ export class PostgresRestoreCheckJob extends Construct {
     super(scope, id);
     const scratch = props.scratchGb ?? 20;
     // Copied at each use: a shared object would become a YAML alias in the release values.
-    const labels = { "app.kubernetes.io/name": "postgres-restore-check", "app.kubernetes.io/part-of": "addtocloud-data" };
+    const labels = { "app.kubernetes.io/name": RESTORE_CHECK_APP, "app.kubernetes.io/part-of": "addtocloud-data" };
     const container = (name: string, image: string, command: string[], env: { name: string; value: string }[], volumeMounts: Record<string, unknown>[], scratchLimitGb = 1) => ({
       name,
       image,

@@ -14,7 +14,7 @@ import { REPLICATION_LAG_METRIC, ReplicationLagExporter } from "../../constructs
 import { addonEnabled } from "../../modules/config/clouds/platform";
 import type { EnvironmentConfig } from "../../modules/config/environment";
 import { Pushgateway } from "../../constructs/kubernetes/pushgateway";
-import { PostgresRestoreCheckJob } from "../../constructs/kubernetes/restore-check-job";
+import { PostgresRestoreCheckJob, RESTORE_CHECK_APP } from "../../constructs/kubernetes/restore-check-job";
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import { copyingClouds } from "../../modules/config/data-roles";
 import { AzureDataContract } from "../../modules/contracts/layers";
@@ -76,7 +76,7 @@ export function dataJobs(stack: LayerStack, ctx: PlatformContext, dataStack: Lay
   // The restore check pushes its metrics to the cluster's Pushgateway; without Prometheus on the
   // cluster nothing would read them (and the ServiceMonitor has no CRD), so both need monitoring.
   if (!monitoring) return;
-  const pushgateway = new Pushgateway(stack, "pushgateway", ctx, { namespace: REFRESH_NAMESPACE, monitoring, dependsOn: [refresh.bundle.release] });
+  const pushgateway = new Pushgateway(stack, "pushgateway", ctx, { namespace: REFRESH_NAMESPACE, monitoring, pushers: [RESTORE_CHECK_APP], dependsOn: [refresh.bundle.release] });
   new PostgresRestoreCheckJob(stack, "postgres-restore-check", ctx, {
     schedule: env.dataCopies.postgres.verifySchedule,
     targetHost: data.postgres_endpoint,
