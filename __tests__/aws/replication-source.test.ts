@@ -16,7 +16,7 @@ describe("the primary's parameter group prepares logical replication", () => {
     expect(parameters(production)).toEqual(
       expect.arrayContaining([
         { name: "rds.logical_replication", value: "1", apply_method: "pending-reboot" },
-        { name: "shared_preload_libraries", value: "pg_stat_statements,pglogical", apply_method: "pending-reboot" },
+        { name: "shared_preload_libraries", value: "pg_stat_statements,pglogical,pg_cron", apply_method: "pending-reboot" },
       ]),
     );
   });

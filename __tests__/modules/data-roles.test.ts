@@ -139,3 +139,24 @@ describe("the objects copy schedule (dataCopies.objects.copySchedule) parses bef
     expect(loadEnvironments([shipped("production")])[0].dataCopies.objects.copySchedule).toBe("15 * * * *");
   });
 });
+
+describe("restore verification and replication-lag settings are checked before anything is built", () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    ["a verify schedule out of range", { verifySchedule: "0 25 * * *" }, "production.dataCopies.postgres.verifySchedule: is not a cron schedule: Constraint error, got value 25 expected range 0-23"],
+    ["a verify schedule with six fields", { verifySchedule: "0 15 4 * * *" }, "production.dataCopies.postgres.verifySchedule: must have 5 cron fields (minute hour day-of-month month day-of-week), got 6"],
+    ["a lag bound of zero", { maxReplicationLagSeconds: 0 }, "production.dataCopies.postgres.maxReplicationLagSeconds: must be positive"],
+    ["a negative lag bound", { maxReplicationLagSeconds: -60 }, "production.dataCopies.postgres.maxReplicationLagSeconds: must be positive"],
+    ["a fractional lag bound", { maxReplicationLagSeconds: 1.5 }, "production.dataCopies.postgres.maxReplicationLagSeconds: must be a whole number of seconds"],
+    ["a lag bound as text", { maxReplicationLagSeconds: "5m" }, "production.dataCopies.postgres.maxReplicationLagSeconds: must be a number of seconds"],
+  ];
+  test.each(cases)("%s", (_name, postgres, expected) => {
+    expect(problemsOf(shipped("production", (c) => { c.dataCopies = { postgres }; }))).toEqual([expected]);
+  });
+
+  test("the defaults verify twice a day (a verified dump stays under the hub's 26 h) and bound the lag at 5 minutes", () => {
+    const loaded = loadEnvironments([shipped("production")])[0].dataCopies.postgres;
+    expect(loaded.verifySchedule).toBe("15 4,16 * * *");
+    expect(loaded.maxReplicationLagSeconds).toBe(300);
+    expect(problemsOf(shipped("production", (c) => { c.dataCopies = { postgres: { verifySchedule: "0 */12 * * *", maxReplicationLagSeconds: 60 } }; }))).toEqual([]);
+  });
+});

@@ -108,8 +108,9 @@ describe.each(refreshing.map((env) => [env.name, env] as const))("%s-azure-data 
   const data = synthJson(stackOf([shippedEnvironment(name)], `${name}-azure-data`));
 
   test("a user-assigned identity federated to exactly the job's service account on the cluster's OIDC issuer", () => {
-    const federation = Object.values(resourcesOf(data, "azurerm_federated_identity_credential")).find((c: any) => String(c.parent_id).includes("postgres-refresh-identity"));
-    expect(federation).toMatchObject({
+    const federation = Object.values(resourcesOf(data, "azurerm_federated_identity_credential")).filter((f: any) => String(f.parent_id).includes("postgres-refresh-identity"));
+    expect(federation).toHaveLength(1);
+    expect(federation[0]).toMatchObject({
       issuer: "${data.terraform_remote_state.azure_cluster.outputs.oidc_issuer_url}",
       subject: "system:serviceaccount:data-copies:postgres-refresh",
       audience: ["api://AzureADTokenExchange"],
@@ -178,7 +179,8 @@ describe.each(refreshing.map((env) => [env.name, env] as const))("%s: the hub al
   test("fires when the newest successful refresh (a restored backup) is older than 26 hours, or never happened", () => {
     expect(rules.PostgresBackupStale.expr).toBe('time() - max by (cluster) (kube_cronjob_status_last_successful_time{namespace="data-copies", cronjob="postgres-refresh"}) > 26 * 3600');
     expect(rules.PostgresBackupNeverRestored).toMatchObject({ expr: 'absent(kube_cronjob_status_last_successful_time{namespace="data-copies", cronjob="postgres-refresh"})', for: "26h" });
-    expect(rules.PostgresBackupJobFailed.expr).toContain('kube_job_status_failed{namespace="data-copies"}');
+    // Only the Jobs of this CronJob (`<cronjob>-<minutes>`), not every Job of the namespace (the restore check runs there too).
+    expect(rules.PostgresBackupJobFailed.expr).toContain('kube_job_status_failed{namespace="data-copies", job_name=~"postgres-refresh-[0-9]+"}');
   });
 
   test("only the hub carries the rules", () => {

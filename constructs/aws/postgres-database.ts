@@ -69,11 +69,14 @@ export interface PostgresDatabaseProps {
  * runbook (docs/data-across-clouds.md) asks for. `max_slot_wal_keep_size` bounds the WAL a stalled
  * replica's slot may hold to a quarter of the allocated storage, so a broken link cannot fill the
  * primary's disk; past it the slot is invalidated and the replica must be re-seeded.
+ * `pg_cron` (RDS for PostgreSQL 12.5 and later; static too) bumps the canary row the backup
+ * cloud's restore check reads in every dump (`addtocloud_canary`, scheduled with
+ * `cron.schedule_in_database` from the `postgres` database, the default `cron.database_name`).
  */
 export function logicalReplicationParameters(allocatedStorageGb: number): { name: string; value: string; applyMethod: string }[] {
   return [
     { name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" },
-    { name: "shared_preload_libraries", value: "pg_stat_statements,pglogical", applyMethod: "pending-reboot" },
+    { name: "shared_preload_libraries", value: "pg_stat_statements,pglogical,pg_cron", applyMethod: "pending-reboot" },
     { name: "max_slot_wal_keep_size", value: String(Math.floor((allocatedStorageGb * 1024) / 4)), applyMethod: "immediate" },
   ];
 }

@@ -4,6 +4,7 @@
  * permissions it needs. Made on first use; Vault's unseal key is a Cloud KMS key of its own.
  */
 import { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key-iam-member";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { Construct } from "constructs";
@@ -74,6 +75,10 @@ export class GcpWorkloadIdentity extends Construct implements WorkloadIdentity {
         }
         break;
       }
+      case "monitoring-reader":
+        // monitoring.timeSeries.list and monitoring.metricDescriptors.list, read only.
+        new ProjectIamMember(this, `${role}-monitoring-viewer`, { project: this.props.projectId, role: "roles/monitoring.viewer", member: account.member });
+        break;
       default:
         throw new Error(`GcpWorkloadIdentity: no Google permissions are defined for '${role}'`);
     }

@@ -102,6 +102,10 @@ export const CHART_FACTS: Readonly<Record<string, ChartFacts>> = {
   // Only a `helm test` Pod (templates/tests/test-connection.yaml), which install and upgrade never run.
   [key(CHARTS.fluentBit)]: { jobs: [] },
   [key(CHARTS.otelCollector)]: { jobs: [] },
+  // prometheus-pushgateway-3.8.0/templates: a Deployment (or StatefulSet), Service, ServiceAccount, PVC, ServiceMonitor; no hook, no Job.
+  [key(CHARTS.prometheusPushgateway)]: { jobs: [] },
+  // prometheus-stackdriver-exporter-4.13.0/templates: a Deployment, Service, ServiceAccount, Secret (only with a key), ServiceMonitor, PrometheusRule; no hook, no Job.
+  [key(CHARTS.prometheusStackdriverExporter)]: { jobs: [] },
   // Two operator Deployments, RBAC, the topology operator's webhook and cert-manager Certificate/Issuer;
   // no Job, CronJob or hook in any template of bitnami/rabbitmq-cluster-operator (read at 4.3.3).
   [key(CHARTS.rabbitmqClusterOperator)]: { jobs: [] },

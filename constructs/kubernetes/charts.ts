@@ -38,6 +38,10 @@ export const CHARTS = {
   awsLoadBalancerController: { chart: "aws-load-balancer-controller", repository: "https://aws.github.io/eks-charts", version: "1.11.0" },
   /** RabbitMQ Cluster Operator + Messaging Topology Operator (Bitnami's packaging; images overridden to upstream's, see rabbitmq.ts). */
   rabbitmqClusterOperator: { chart: "rabbitmq-cluster-operator", repository: "oci://registry-1.docker.io/bitnamicharts", version: "4.3.3" },
+  /** Receives the metrics of batch jobs (the restore check) on the backup cloud's cluster, in the non-injected data-copies namespace. */
+  prometheusPushgateway: { chart: "prometheus-pushgateway", repository: PROMETHEUS, version: "3.8.0" },
+  /** Brings Cloud Monitoring metrics (the DMS replica's lag) to the GKE cluster's Prometheus. */
+  prometheusStackdriverExporter: { chart: "prometheus-stackdriver-exporter", repository: PROMETHEUS, version: "4.13.0" },
   /** Installs plain manifests (ClusterIssuers, Gatekeeper constraints, Istio gateways) as a release. */
   raw: { chart: "raw", repository: "https://bedag.github.io/helm-charts", version: "2.0.0" },
 } as const satisfies Record<string, ChartSource>;

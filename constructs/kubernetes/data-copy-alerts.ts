@@ -1,10 +1,17 @@
 /**
  * Alert rules on the hub's Prometheus (and so its Alertmanager) for the copies of the primary's
- * data that run as Kubernetes jobs. Every cluster's kube-state-metrics reaches the hub by remote
- * write, labelled with its `cluster`, so one rule set on the hub watches the jobs of every cloud.
+ * data. Every cluster's Prometheus reaches the hub by remote write, labelled with its `cluster`,
+ * so one rule set on the hub watches the jobs of every cloud:
  *
- * "Verified" here means restored: the refresh job fails unless `pg_restore` into the backup
- * server succeeds. No canary table is checked yet (docs/data-across-clouds.md).
+ * - refresh jobs (CronJobs that copy an engine into a backup or replica cloud), from
+ *   kube-state-metrics: the newest success too old, none at all, a failed run;
+ * - restore checks (a job restores the newest archived dump into a scratch database and checks a
+ *   canary), from the metrics the check pushes to its cluster's Pushgateway: the newest verified
+ *   dump too old, no verification metric at all, a failed check;
+ * - replication lag of a live replica (DMS on GCP), from the Stackdriver exporter: above the
+ *   configured bound, or absent while the replica is configured.
+ *
+ * Every rule has a `for`, a severity, a summary and a runbook link (docs/data-across-clouds.md).
  */
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import { Construct } from "constructs";
@@ -12,17 +19,162 @@ import { ManifestBundle } from "./manifest-bundle";
 import { MONITORING_NAMESPACE } from "./observability";
 import type { PlatformContext } from "./platform-context";
 
+/** A CronJob that copies one engine's data into a backup or replica cloud. */
+export interface WatchedRefreshJob {
+  readonly namespace: string;
+  /** The CronJob's name (the Jobs it creates are `<name>-<minutes since the epoch>`). */
+  readonly name: string;
+  /** The engine copied (`postgres`, `mongodb`, `objects`): the alerts' `engine` label and name prefix. */
+  readonly engine: string;
+  /** What the copy is, for summaries, e.g. "PostgreSQL backup copy". */
+  readonly description: string;
+}
+
+/** An engine whose newest archived dump a restore check verifies, pushing {@link RESTORE_CHECK_METRICS}. */
+export interface WatchedRestoreCheck {
+  readonly engine: string;
+  readonly description: string;
+}
+
+/** A live replica whose lag reaches Prometheus as a gauge in seconds. */
+export interface WatchedReplicationLag {
+  readonly engine: string;
+  /** The Prometheus metric holding the lag in seconds. */
+  readonly metric: string;
+  /** Lag above which the alert fires (after 15 minutes). */
+  readonly maxSeconds: number;
+  readonly description: string;
+}
+
 /** Properties for {@link DataCopyAlerts}. */
 export interface DataCopyAlertsProps {
   /** The kube-prometheus-stack release whose Prometheus selects the rules (and owns the CRD). */
   readonly monitoring: Release;
-  /** Namespace and name of the CronJob that refreshes the backup copy. */
-  readonly refreshJob: { readonly namespace: string; readonly name: string };
+  /** The CronJobs that refresh copies, on any cluster. */
+  readonly refreshJobs: readonly WatchedRefreshJob[];
+  /** Engines whose restores are verified by a restore check. @default none */
+  readonly restoreChecks?: readonly WatchedRestoreCheck[];
+  /** Live replicas whose lag is bounded. @default none */
+  readonly replicationLags?: readonly WatchedReplicationLag[];
   /**
-   * Hours after which the newest successful refresh counts as stale.
+   * Hours after which the newest successful refresh, or the newest verified dump, counts as stale.
    * @default 26 (a daily schedule plus two hours of slack)
    */
   readonly maxBackupAgeHours?: number;
+}
+
+/** The metrics a restore check pushes (grouping key `job="restore-check", engine`). */
+export const RESTORE_CHECK_METRICS = {
+  /** 1 when the newest dump restored and its canary was recent, 0 otherwise. */
+  success: "addtocloud_restore_check_success",
+  /** When the last check ended, successful or not. */
+  lastRun: "addtocloud_restore_check_last_run_timestamp_seconds",
+  /** When the last successful check ended (pushed on success only). */
+  lastSuccess: "addtocloud_restore_check_last_success_timestamp_seconds",
+  /** When the newest verified dump was taken (its blob's creation time; pushed on success only). */
+  verifiedDump: "addtocloud_restore_check_verified_dump_timestamp_seconds",
+  /** The canary row's `written_at` inside the verified dump (pushed on success only). */
+  canary: "addtocloud_restore_check_canary_timestamp_seconds",
+  /** How long the last check took. */
+  duration: "addtocloud_restore_check_duration_seconds",
+} as const;
+
+const RUNBOOK = "docs/data-across-clouds.md";
+
+/** `postgres` -> `Postgres`: the prefix of an engine's alert names. */
+function alertPrefix(engine: string): string {
+  return engine.charAt(0).toUpperCase() + engine.slice(1);
+}
+
+function refreshRules(job: WatchedRefreshJob, hours: number): Record<string, unknown>[] {
+  const prefix = alertPrefix(job.engine);
+  const selector = `namespace="${job.namespace}", cronjob="${job.name}"`;
+  const labels = { engine: job.engine, cronjob: job.name };
+  return [
+    {
+      alert: `${prefix}BackupStale`,
+      expr: `time() - max by (cluster) (kube_cronjob_status_last_successful_time{${selector}}) > ${hours} * 3600`,
+      for: "15m",
+      labels: { severity: "critical", ...labels },
+      annotations: {
+        summary: `The newest successful refresh of the ${job.description} on {{ $labels.cluster }} is older than ${hours} h`,
+        runbook: `${RUNBOOK}#runbook-restore`,
+      },
+    },
+    {
+      alert: `${prefix}BackupNeverRestored`,
+      expr: `absent(kube_cronjob_status_last_successful_time{${selector}})`,
+      for: `${hours}h`,
+      labels: { severity: "critical", ...labels },
+      annotations: {
+        summary: `No refresh of the ${job.description} has succeeded for ${hours} h (or the job's metrics do not reach the hub)`,
+        runbook: `${RUNBOOK}#runbook-restore`,
+      },
+    },
+    {
+      alert: `${prefix}BackupJobFailed`,
+      // The Jobs a CronJob creates are named `<cronjob>-<minutes since the epoch>`.
+      expr: `max by (cluster, job_name) (kube_job_status_failed{namespace="${job.namespace}", job_name=~"${job.name}-[0-9]+"}) > 0`,
+      for: "5m",
+      labels: { severity: "warning", ...labels },
+      annotations: {
+        summary: `A refresh of the ${job.description} failed on {{ $labels.cluster }} ({{ $labels.job_name }})`,
+        runbook: `${RUNBOOK}#runbook-restore`,
+      },
+    },
+  ];
+}
+
+function restoreCheckRules(check: WatchedRestoreCheck, hours: number): Record<string, unknown>[] {
+  const prefix = alertPrefix(check.engine);
+  const engine = `engine="${check.engine}"`;
+  const labels = { engine: check.engine };
+  const runbook = `${RUNBOOK}#runbook-restore-check-failed`;
+  return [
+    {
+      alert: `${prefix}VerifiedBackupStale`,
+      expr: `time() - max by (cluster, engine) (${RESTORE_CHECK_METRICS.verifiedDump}{${engine}}) > ${hours} * 3600`,
+      for: "15m",
+      labels: { severity: "critical", ...labels },
+      annotations: { summary: `The newest ${check.description} verified by a restore on {{ $labels.cluster }} is older than ${hours} h`, runbook },
+    },
+    {
+      alert: `${prefix}RestoreCheckAbsent`,
+      expr: `absent(${RESTORE_CHECK_METRICS.verifiedDump}{${engine}})`,
+      for: `${hours}h`,
+      labels: { severity: "critical", ...labels },
+      annotations: { summary: `No restore check of the ${check.description} has succeeded for ${hours} h (or its metrics do not reach the hub)`, runbook },
+    },
+    {
+      alert: `${prefix}RestoreCheckFailed`,
+      expr: `max by (cluster, engine) (${RESTORE_CHECK_METRICS.success}{${engine}}) == 0`,
+      for: "5m",
+      labels: { severity: "critical", ...labels },
+      annotations: { summary: `The last restore check of the ${check.description} failed on {{ $labels.cluster }}`, runbook },
+    },
+  ];
+}
+
+function replicationLagRules(lag: WatchedReplicationLag): Record<string, unknown>[] {
+  const prefix = alertPrefix(lag.engine);
+  const labels = { engine: lag.engine };
+  const runbook = `${RUNBOOK}#runbook-replication-lag`;
+  return [
+    {
+      alert: `${prefix}ReplicationLagHigh`,
+      expr: `max without (instance, pod) (${lag.metric}) > ${lag.maxSeconds}`,
+      for: "15m",
+      labels: { severity: "critical", ...labels },
+      annotations: { summary: `The ${lag.description} is {{ $value | humanizeDuration }} behind the primary (bound ${lag.maxSeconds} s)`, runbook },
+    },
+    {
+      alert: `${prefix}ReplicationLagAbsent`,
+      expr: `absent(${lag.metric})`,
+      for: "30m",
+      labels: { severity: "warning", ...labels },
+      annotations: { summary: `No replication lag of the ${lag.description} reaches the hub (job not running, or the exporter is down)`, runbook },
+    },
+  ];
 }
 
 export class DataCopyAlerts extends Construct {
@@ -31,7 +183,11 @@ export class DataCopyAlerts extends Construct {
   constructor(scope: Construct, id: string, ctx: PlatformContext, props: DataCopyAlertsProps) {
     super(scope, id);
     const hours = props.maxBackupAgeHours ?? 26;
-    const job = `namespace="${props.refreshJob.namespace}", cronjob="${props.refreshJob.name}"`;
+    const rules = [
+      ...props.refreshJobs.flatMap((job) => refreshRules(job, hours)),
+      ...(props.restoreChecks ?? []).flatMap((check) => restoreCheckRules(check, hours)),
+      ...(props.replicationLags ?? []).flatMap((lag) => replicationLagRules(lag)),
+    ];
     this.bundle = new ManifestBundle(this, "rules", {
       releaseName: "data-copy-alerts",
       namespace: MONITORING_NAMESPACE,
@@ -43,39 +199,7 @@ export class DataCopyAlerts extends Construct {
           kind: "PrometheusRule",
           // kube-prometheus-stack's Prometheus selects rules labelled with its release name.
           metadata: { name: "data-copies", labels: { release: props.monitoring.name, "app.kubernetes.io/part-of": "addtocloud-data" } },
-          spec: {
-            groups: [
-              {
-                name: "data-copies",
-                rules: [
-                  {
-                    alert: "PostgresBackupStale",
-                    expr: `time() - max by (cluster) (kube_cronjob_status_last_successful_time{${job}}) > ${hours} * 3600`,
-                    for: "15m",
-                    labels: { severity: "critical" },
-                    annotations: {
-                      summary: `The newest restored PostgreSQL backup copy on {{ $labels.cluster }} is older than ${hours} h`,
-                      runbook: "docs/data-across-clouds.md#runbook-restore",
-                    },
-                  },
-                  {
-                    alert: "PostgresBackupNeverRestored",
-                    expr: `absent(kube_cronjob_status_last_successful_time{${job}})`,
-                    for: `${hours}h`,
-                    labels: { severity: "critical" },
-                    annotations: { summary: `No PostgreSQL backup copy has been restored for ${hours} h (or the job's metrics do not reach the hub)` },
-                  },
-                  {
-                    alert: "PostgresBackupJobFailed",
-                    expr: `max by (cluster, job_name) (kube_job_status_failed{namespace="${props.refreshJob.namespace}"}) > 0`,
-                    for: "5m",
-                    labels: { severity: "warning" },
-                    annotations: { summary: "A PostgreSQL backup refresh failed on {{ $labels.cluster }} ({{ $labels.job_name }})" },
-                  },
-                ],
-              },
-            ],
-          },
+          spec: { groups: [{ name: "data-copies", rules }] },
         },
       ],
     });

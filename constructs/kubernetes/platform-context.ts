@@ -17,7 +17,9 @@ export type CloudRole =
   | "vault-unseal"
   | "log-shipper"
   | "metrics-shipper"
-  | "cert-manager-dns01";
+  | "cert-manager-dns01"
+  /** Reads the cloud's monitoring API (the Stackdriver exporter on GKE: replication lag). */
+  | "monitoring-reader";
 
 /** Vault's seal stanza for auto-unseal with the cloud's KMS (rendered into Vault's HCL config). */
 export type VaultSeal =

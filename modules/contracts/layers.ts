@@ -154,6 +154,7 @@ export const AzureDataContract = DataContract.extend("azure-data", {
   objects_copy_client_id: { type: "string", description: "Client id of the workload identity the objects copy job writes the container as (empty when Azure copies no objects)", default: "" },
   objects_copy_account: { type: "string", description: "Storage account the primary's objects are copied into (empty when Azure copies no objects)", default: "" },
   objects_copy_container: { type: "string", description: "Versioned container of that account the primary's objects are copied into (empty when Azure copies no objects)", default: "" },
+  postgres_restore_check_client_id: { type: "string", description: "Client id of the workload identity the restore check runs as: reads the dumps and the administrator password (empty when it copies nothing)", default: "" },
 });
 
 export const DigitalOceanDataContract = DataContract.extend("digitalocean-data", {

@@ -39,6 +39,10 @@ export interface PostgresRefreshAccess {
   readonly clientId: string;
   /** URL of the dumps container. */
   readonly dumpsUrl: string;
+  /** Resource Manager id of the dumps container (the restore check reads it). */
+  readonly dumpsContainerId: string;
+  /** OIDC issuer of the AKS cluster the jobs run on. */
+  readonly oidcIssuerUrl: string;
 }
 
 type Views = { primary: ContractView<typeof DataContract.fields>; cluster: ContractView<typeof AzureClusterContract.fields> };
@@ -115,6 +119,8 @@ export function postgresRefreshAccess(
     sourceSecretName: SOURCE_SECRET_NAME,
     clientId: identity.clientId,
     dumpsUrl: `${props.objects.account.primaryBlobEndpoint}${dumps.name}`,
+    dumpsContainerId: dumps.resourceManagerId,
+    oidcIssuerUrl: cluster.oidc_issuer_url,
   };
 }
 

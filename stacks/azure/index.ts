@@ -21,6 +21,7 @@ import type { AzureConfig } from "../../modules/config/clouds/azure";
 import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/environment";
 import { copySourceStackId, copyingClouds, replicationStatus } from "../../modules/config/data-roles";
 import { objectsCopyAccess, postgresRefreshAccess } from "./copies";
+import { postgresRestoreCheckAccess } from "./restore-check";
 import { AzureClusterContract, AzureDataContract, AzureNetworkContract, BootstrapContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
 import { compactName, resourceName } from "../../modules/naming";
@@ -282,6 +283,10 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     primaryData && env.clouds.aws && copyingClouds(env, "postgres").includes("azure")
       ? postgresRefreshAccess(stack, { aws: env.clouds.aws, primaryData, clusterStack, vault, objects, place })
       : undefined;
+  // The restore check of the archived dumps (a CronJob on AKS) reads them with an identity of its own.
+  const restoreCheck = refresh
+    ? postgresRestoreCheckAccess(stack, { oidcIssuerUrl: refresh.oidcIssuerUrl, dumpsContainerId: refresh.dumpsContainerId, targetSecretId: password.secret.resourceVersionlessId, place })
+    : undefined;
 
   // The primary's objects are copied into the objects container by a CronJob on AKS (platform stack).
   const objectsCopy =
@@ -319,6 +324,7 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     objects_copy_client_id: objectsCopy ? objectsCopy.clientId : "",
     objects_copy_account: objectsCopy ? objectsCopy.account : "",
     objects_copy_container: objectsCopy ? objectsCopy.container : "",
+    postgres_restore_check_client_id: restoreCheck ? restoreCheck.clientId : "",
   });
   return stack;
 }

@@ -54,7 +54,7 @@ export function buildPlatformStack(scope: Construct, env: EnvironmentConfig, clo
     isEnabled: (addon) => addonEnabled(env.platform, cloud, addon),
   };
   const catalogue = new AddonCatalogue(stack, "addons", ctx, env.platform);
-  if (dataStack) dataJobs(stack, ctx, dataStack);
+  if (dataStack) dataJobs(stack, ctx, dataStack, catalogue.monitoring?.release);
   dataCopyAlerts(stack, ctx, catalogue.monitoring?.release);
 
   // AWS load balancers have DNS names, the others IP addresses.

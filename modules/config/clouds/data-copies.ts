@@ -45,6 +45,22 @@ export const DataCopiesConfig = z
          * @default every 6 hours at :30
          */
         refreshSchedule: CronSchedule.default("30 */6 * * *"),
+        /**
+         * When the backup cloud restores the newest archived dump into a scratch database and
+         * checks its canary (docs/data-across-clouds.md), UTC. The hub alerts when the newest
+         * verified dump is older than 26 h; that age reaches (the dump's age when checked) plus
+         * (the interval between checks) just before the next check, so a daily check that picks a
+         * dump of up to 6 h would page daily: twice a day, 3 h 45 min after a default refresh,
+         * keeps it under 16 h and pages when one check in a row is missed.
+         * @default twice a day, at 04:15 and 16:15
+         */
+        verifySchedule: CronSchedule.default("15 4,16 * * *"),
+        /**
+         * Replication lag of the PostgreSQL replica (DMS on GCP), in seconds, above which the hub
+         * alerts (after 15 minutes).
+         * @default 300
+         */
+        maxReplicationLagSeconds: z.number({ error: "must be a number of seconds" }).int({ error: "must be a whole number of seconds" }).positive({ error: "must be positive" }).default(300),
       })
       .strict()
       .prefault({}),
