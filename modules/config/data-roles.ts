@@ -159,13 +159,14 @@ export function replicationStatus(env: EnvironmentConfig, cloud: KubernetesCloud
 
 /**
  * The copy paths these stacks build, by engine: PostgreSQL to GCP through Database Migration
- * Service and to Azure by a scheduled refresh (pg_dump, pg_restore) on AKS, objects to GCP through
- * Storage Transfer Service. A role that asks for another copy is valid config, reported as `not-built` in the data
+ * Service and to Azure by a scheduled refresh (pg_dump, pg_restore) on AKS, MongoDB (DocumentDB) to
+ * Atlas on GCP and Cosmos DB on Azure by scheduled refreshes (mongodump, mongorestore) on GKE and AKS,
+ * objects to GCP through Storage Transfer Service. A role that asks for another copy is valid config, reported as `not-built` in the data
  * contract (docs/data-across-clouds.md lists what is missing).
  */
 export const BUILT_COPY_PATHS: Readonly<Record<CopiedEngine, readonly KubernetesCloud[]>> = {
   postgres: ["gcp", "azure"],
-  mongodb: [],
+  mongodb: ["gcp", "azure"],
   objects: ["gcp"],
 };
 

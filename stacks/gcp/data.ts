@@ -124,6 +124,7 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
     replication_source: copySourceStackId(env, "gcp"),
     replication_status: replicationStatus(env, "gcp", replica?.job.state),
     postgres_replication_secret_ref: "",
+    mongodb_copy_secret_ref: "",
   });
   return stack;
 }
