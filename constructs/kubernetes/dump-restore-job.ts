@@ -12,7 +12,8 @@
  * read-only root filesystem, no privilege escalation, no capabilities and the runtime's seccomp
  * profile. Images are pinned by digest by the callers.
  */
-import { Fn } from "cdktf";
+import type { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { Fn, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { ManifestBundle } from "./manifest-bundle";
 import { platformNamespace } from "./namespace";
@@ -20,6 +21,22 @@ import type { PlatformContext } from "./platform-context";
 
 /** The namespace of every data-copy job (not sidecar-injected: a sidecar would keep a Job from completing). */
 export const DATA_COPIES_NAMESPACE = "data-copies";
+
+const namespaces = new WeakMap<TerraformStack, NamespaceV1>();
+
+/**
+ * The `data-copies` namespace, made once per stack (by the first job that asks, under its scope)
+ * and shared by every data-copy job of the cluster: two jobs must not each declare it.
+ */
+export function dataCopiesNamespace(scope: Construct, ctx: PlatformContext): NamespaceV1 {
+  const stack = TerraformStack.of(scope);
+  let namespace = namespaces.get(stack);
+  if (!namespace) {
+    namespace = platformNamespace(scope, ctx, DATA_COPIES_NAMESPACE);
+    namespaces.set(stack, namespace);
+  }
+  return namespace;
+}
 
 /** Where the credential files are mounted in the dump and restore containers. */
 export const SECRETS_DIR = "/mnt/secrets";
@@ -154,7 +171,7 @@ export class DumpRestoreJob extends Construct {
   constructor(scope: Construct, id: string, ctx: PlatformContext, props: DumpRestoreJobProps) {
     super(scope, id);
     const scratch = props.scratchGb ?? 20;
-    const namespace = platformNamespace(this, ctx, DATA_COPIES_NAMESPACE);
+    const namespace = dataCopiesNamespace(this, ctx);
     const labels = { "app.kubernetes.io/name": props.name, "app.kubernetes.io/part-of": "addtocloud-data" };
     const annotations = props.serviceAccountAnnotations ?? {};
     // The dump container's scratch limit covers the emptyDir: the pod's effective limit is the
@@ -172,12 +189,13 @@ export class DumpRestoreJob extends Construct {
       securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
       volumeMounts,
     });
-    const credentials = props.credentialsScratch ? [{ name: "credentials", mountPath: CREDENTIALS_SCRATCH_DIR }] : [];
+    // A function: a shared mount object would become a YAML alias in the release values.
+    const credentials = () => (props.credentialsScratch ? [{ name: "credentials", mountPath: CREDENTIALS_SCRATCH_DIR }] : []);
     const containers = [
       container("restore", props.restore, props.env, [
         { name: "secrets", mountPath: SECRETS_DIR, readOnly: true },
         { name: "work", mountPath: WORK_DIR, readOnly: true },
-        ...credentials,
+        ...credentials(),
       ]),
     ];
     if (props.archive) {
@@ -233,7 +251,7 @@ export class DumpRestoreJob extends Construct {
                         { name: "secrets", mountPath: SECRETS_DIR, readOnly: true },
                         { name: "source-ca", mountPath: CA_DIR, readOnly: true },
                         { name: "work", mountPath: WORK_DIR },
-                        ...credentials,
+                        ...credentials(),
                       ], scratch + 1),
                     ],
                     containers,

@@ -150,6 +150,16 @@ export const AzureDataContract = DataContract.extend("azure-data", {
   postgres_source_secret_name: { type: "string", description: "Key Vault secret name of the primary's replication password, never the value (empty when it copies nothing)", default: "" },
   postgres_refresh_client_id: { type: "string", description: "Client id of the workload identity the refresh job runs as (empty when it copies nothing)", default: "" },
   postgres_dumps_url: { type: "string", description: "URL of the immutable container every refresh dump is kept in (empty when it copies nothing)", default: "" },
+  mongodb_source_host: { type: "string", description: "Host of the primary's DocumentDB the Cosmos DB copy is refreshed from, over the private link (empty when it copies no MongoDB)", default: "" },
+  mongodb_source_secret_name: { type: "string", description: "Key Vault secret name of the primary's DocumentDB copy password, never the value (empty when it copies no MongoDB)", default: "" },
+  mongodb_target_secret_name: { type: "string", description: "Key Vault secret name of the Cosmos DB MongoDB connection string the refresh restores with, never the value (empty when it copies no MongoDB)", default: "" },
+  mongodb_refresh_client_id: { type: "string", description: "Client id of the workload identity the MongoDB refresh job runs as (empty when it copies no MongoDB)", default: "" },
+  mongodb_dumps_url: { type: "string", description: "URL of the immutable container every MongoDB refresh archive is kept in (empty when it copies no MongoDB)", default: "" },
+});
+
+export const GcpDataContract = DataContract.extend("gcp-data", {
+  mongodb_source_host: { type: "string", description: "Host of the primary's DocumentDB the Atlas copy is refreshed from, over the private link (empty when it copies no MongoDB)", default: "" },
+  mongodb_source_secret_ref: { type: "string", description: "Secret Manager id of the copy of the primary's DocumentDB copy password, never the value (empty when it copies no MongoDB)", default: "" },
 });
 
 export const DigitalOceanDataContract = DataContract.extend("digitalocean-data", {

@@ -20,7 +20,7 @@ import { nativeStateStore } from "../../modules/backends";
 import type { AzureConfig } from "../../modules/config/clouds/azure";
 import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/environment";
 import { copySourceStackId, copyingClouds, replicationStatus } from "../../modules/config/data-roles";
-import { postgresRefreshAccess } from "./copies";
+import { mongodbRefreshAccess, postgresRefreshAccess } from "./copies";
 import { AzureClusterContract, AzureDataContract, AzureNetworkContract, BootstrapContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
 import { compactName, resourceName } from "../../modules/naming";
@@ -283,6 +283,12 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
       ? postgresRefreshAccess(stack, { aws: env.clouds.aws, primaryData, clusterStack, vault, objects, place })
       : undefined;
 
+  // Cosmos DB is refreshed from the primary's DocumentDB by a CronJob on AKS (platform stack).
+  const mongodbRefresh =
+    primaryData && env.clouds.aws && mongo && copyingClouds(env, "mongodb").includes("azure")
+      ? mongodbRefreshAccess(stack, { aws: env.clouds.aws, primaryData, clusterStack, vault, objects, cosmos: mongo.account, place })
+      : undefined;
+
   stack.publish(AzureDataContract, {
     data_role: d.role,
     postgres_endpoint: postgres.server.fqdn,
@@ -309,6 +315,11 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     postgres_source_secret_name: refresh ? refresh.sourceSecretName : "",
     postgres_refresh_client_id: refresh ? refresh.clientId : "",
     postgres_dumps_url: refresh ? refresh.dumpsUrl : "",
+    mongodb_source_host: mongodbRefresh ? mongodbRefresh.sourceHost : "",
+    mongodb_source_secret_name: mongodbRefresh ? mongodbRefresh.sourceSecretName : "",
+    mongodb_target_secret_name: mongodbRefresh ? mongodbRefresh.targetSecretName : "",
+    mongodb_refresh_client_id: mongodbRefresh ? mongodbRefresh.clientId : "",
+    mongodb_dumps_url: mongodbRefresh ? mongodbRefresh.dumpsUrl : "",
   });
   return stack;
 }
