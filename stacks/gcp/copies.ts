@@ -6,7 +6,6 @@
  * to an output. The stack gains an AWS provider limited to the primary's account.
  */
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
-import { DataGoogleProject } from "@cdktf/provider-google/lib/data-google-project";
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { Fn } from "cdktf";
 import { GeneratedSecret } from "../../constructs/gcp/generated-secret";
@@ -75,7 +74,7 @@ export interface MongodbRefreshAccess {
 export function mongodbRefreshAccess(
   stack: LayerStack,
   primary: PrimaryData,
-  props: { readonly gcp: GcpConfig; readonly kmsKeyId: string; readonly atlasPassword: GeneratedSecret },
+  props: { readonly gcp: GcpConfig; readonly kmsKeyId: string; readonly atlasPassword: GeneratedSecret; readonly projectNumber: string },
 ): MongodbRefreshAccess {
   const source = new DataAwsSecretsmanagerSecretVersion(stack, "mongodb-copy-secret", { secretId: primary.mongodb_copy_secret_ref });
   const copy = new GeneratedSecret(stack, "mongodb-source-password", {
@@ -84,8 +83,7 @@ export function mongodbRefreshAccess(
     kmsKeyId: props.kmsKeyId,
     value: Fn.lookupNested(Fn.jsondecode(source.secretString), ["password"]),
   });
-  const project = new DataGoogleProject(stack, "project", { projectId: props.gcp.projectId });
-  const principal = mongodbRefreshPrincipal(props.gcp.projectId, project.number);
+  const principal = mongodbRefreshPrincipal(props.gcp.projectId, props.projectNumber);
   const readable = { "source-password": copy.secret, "atlas-password": props.atlasPassword.secret };
   for (const [name, secret] of Object.entries(readable)) {
     new SecretManagerSecretIamMember(stack, `mongodb-refresh-reads-${name}`, { secretId: secret.id, role: "roles/secretmanager.secretAccessor", member: principal });

@@ -109,7 +109,7 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
 
   if (copiesObjects && primary && env.clouds.aws) objectCopy(stack, primary, env.clouds.aws, gcp, objects.name);
   // Atlas is refreshed from the primary's DocumentDB by a CronJob on GKE (platform stack).
-  const mongodbRefresh = copiesMongodb && primary && mongodb ? mongodbRefreshAccess(stack, primary, { gcp, kmsKeyId: key.id, atlasPassword: mongodb.password }) : undefined;
+  const mongodbRefresh = copiesMongodb && primary && mongodb ? mongodbRefreshAccess(stack, primary, { gcp, kmsKeyId: key.id, atlasPassword: mongodb.password, projectNumber: agents.projectNumber }) : undefined;
 
   stack.publish(GcpDataContract, {
     data_role: d.role,
