@@ -6,6 +6,8 @@
  * federated to the job's service account on the cluster's OIDC issuer, allowed to read the vault's
  * secrets and to write the dumps into an immutable container of the objects account (time-based
  * retention: 35 days, locked in production, so not even the account's owners can delete a dump early).
+ * The Cosmos DB copy of the primary's DocumentDB gets the same from {@link mongodbRefreshAccess}
+ * (its own identity, secrets and `mongodb-dumps` container).
  */
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";

@@ -3,7 +3,9 @@
  * Database Migration Service over the private link, and Storage Transfer Service copies the primary
  * bucket into the GCS object bucket. Both read the primary's data contract; the replication
  * password is read from Secrets Manager at plan time and handed to the connection profile, never
- * to an output. The stack gains an AWS provider limited to the primary's account.
+ * to an output. The stack gains an AWS provider limited to the primary's account. Atlas is
+ * refreshed from the primary's DocumentDB by a CronJob on GKE; {@link mongodbRefreshAccess} gives it
+ * the copy password in Secret Manager and the IAM binding to read it.
  */
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
