@@ -159,7 +159,7 @@ export const AzureDataContract = DataContract.extend("azure-data", {
 
 export const GcpDataContract = DataContract.extend("gcp-data", {
   mongodb_source_host: { type: "string", description: "Host of the primary's DocumentDB the Atlas copy is refreshed from, over the private link (empty when it copies no MongoDB)", default: "" },
-  mongodb_source_secret_ref: { type: "string", description: "Secret Manager id of the copy of the primary's DocumentDB copy password, never the value (empty when it copies no MongoDB)", default: "" },
+  mongodb_source_secret_ref: { type: "string", description: "Secret Manager id of the copy of the primary's DocumentDB copy password, never the value (empty when it copies no MongoDB)", default: "", placeholders: { gcp: `projects/${PLACEHOLDER_NAME}/secrets/${PLACEHOLDER_NAME}` } },
 });
 
 export const DigitalOceanDataContract = DataContract.extend("digitalocean-data", {
