@@ -272,3 +272,15 @@ describe.each(envs.map((env) => [env.name, env] as const))("%s: the MongoDB copy
     }
   });
 });
+
+test("with DocumentDB off on the primary nothing copies MongoDB: no copy secret, no job, no Secret Manager add-on", () => {
+  const off = shippedEnvironment("production", (c: any) => { c.clouds.aws.data.documentdb = { ...c.clouds.aws.data.documentdb, enabled: false }; });
+  expect(copyingClouds(off, "mongodb")).toEqual([]);
+  expect(copyingClouds(off, "postgres")).toEqual(["gcp", "azure"]);
+  for (const [id, json] of copyStacks(off)) {
+    if (id.endsWith("-platform")) expect([id, manifests(json)]).toEqual([id, []]);
+    if (id.endsWith("-data")) expect([id, json.data?.aws_secretsmanager_secret_version?.["mongodb-copy-secret"]]).toEqual([id, undefined]);
+    if (id.endsWith("-aws-data")) expect(json.output?.mongodb_copy_secret_ref.value).toBe("");
+    if (id.endsWith("-gcp-cluster")) expect(onlyResource(json, "google_container_cluster").secret_manager_config).toBeUndefined();
+  }
+});

@@ -170,7 +170,9 @@ export const BUILT_COPY_PATHS: Readonly<Record<CopiedEngine, readonly Kubernetes
   objects: ["gcp"],
 };
 
-/** The clouds whose copy of the primary's `engine` these stacks build. */
+/** The clouds whose copy of the primary's `engine` these stacks build (none when the primary does not run it, e.g. DocumentDB off). */
 export function copyingClouds(env: EnvironmentConfig, engine: CopiedEngine): KubernetesCloud[] {
+  const primary = primaryCloud(env);
+  if (!primary || !holdsEngine(env, primary, engine)) return [];
   return enabledClouds(env).filter((cloud) => copiesEngine(env, cloud, engine) && BUILT_COPY_PATHS[engine].includes(cloud));
 }
