@@ -136,7 +136,7 @@ describe.each(copies)("%s-%s-platform runs the MongoDB refresh CronJob", (name, 
     if (cloud === "azure") {
       // Cosmos DB (RU): the account's connection string, throttling-friendly inserts, no index restore.
       expect(restore).toContain("$(cat /mnt/secrets/target-connection-string)");
-      expect(restore).toContain("--noIndexRestore --numInsertionWorkersPerCollection=1 --batchSize=100");
+      expect(restore).toContain("--noIndexRestore --noOptionsRestore --numInsertionWorkersPerCollection=1 --batchSize=100");
       expect(pod.containers[1].env).toContainEqual({ name: "DUMPS_URL", value: `\${${contract}.mongodb_dumps_url}` });
       expect(pod.containers[1].command[2]).toContain('with open("/work/mongodb.archive", "rb") as dump:');
     } else {

@@ -16,7 +16,8 @@
  *   `retrywrites=false`); one insertion worker per collection and small batches to stay within the
  *   provisioned RUs; `--noIndexRestore` because Cosmos DB refuses a unique index on a collection
  *   that already holds documents (mongorestore builds indexes after the data) and several MongoDB
- *   index options; `--stopOnError` so a throttled insert (error 16500) fails the run instead of
+ *   index options; `--noOptionsRestore` because it takes few collection options (validators,
+ *   collations, capped collections); `--stopOnError` so a throttled insert (error 16500) fails the run instead of
  *   leaving a partial copy behind a success.
  *
  * Credentials never appear in a command line or an env value: each script writes a tool config
@@ -76,7 +77,7 @@ export function mongoRestoreScript(target: MongoTarget): string {
         ]
       : [
           `printf 'uri: "%s"\\n' "$(cat ${SECRETS_DIR}/target-connection-string)" > ${TARGET_CONFIG}`,
-          `${common} --noIndexRestore --numInsertionWorkersPerCollection=1 --batchSize=100`,
+          `${common} --noIndexRestore --noOptionsRestore --numInsertionWorkersPerCollection=1 --batchSize=100`,
         ];
   return ["set -eu", "umask 077", ...lines, 'echo "refreshed $DATABASE from $SOURCE_HOST"'].join("\n");
 }
