@@ -174,6 +174,16 @@ describe.each(envs.map((env) => [env.name, env] as const))("%s-aws-data: the Doc
     expect(resourcesOf(json, "random_password")).toEqual({});
   });
 
+  test("DocumentDB's security group admits where each copy's job connects from: GKE nodes and pods, the Azure VNet (AKS pods leave through their nodes)", () => {
+    const group = Object.values(resourcesOf(json, "aws_security_group")).find((g: any) => g.name.endsWith("-docdb")) as any;
+    const cidrs: string[] = group.ingress.flatMap((rule: any) => rule.cidr_blocks ?? []);
+    for (const cloud of copyingClouds(env, "mongodb")) {
+      const expected = cloud === "gcp" ? [env.clouds.gcp!.network.cidr, env.clouds.gcp!.network.podsCidr] : [env.clouds.azure!.network.cidr];
+      expect(cidrs).toEqual(expect.arrayContaining(expected));
+    }
+    expect(cidrs).not.toContain("0.0.0.0/0");
+  });
+
   test("the contract carries the secret's ARN, never the value", () => {
     expect(json.output?.mongodb_copy_secret_ref.value).toBe(`\${aws_secretsmanager_secret.${secret![0]}.arn}`);
     for (const output of Object.values(json.output ?? {})) expect(JSON.stringify(output.value)).not.toMatch(/random_password|secret_string/);
