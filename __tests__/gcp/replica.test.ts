@@ -48,7 +48,8 @@ describe.each(replicaEnvs.map((env) => [env.name, env] as const))("%s-gcp-data r
   });
 
   test("the password is read from the primary's Secrets Manager secret, never written, never output", () => {
-    const [secretId, secret] = Object.entries(json.data?.aws_secretsmanager_secret_version ?? {})[0] as [string, any];
+    // The PostgreSQL replication secret (the MongoDB copy's is read beside it, __tests__/platform/mongodb-refresh.test.ts).
+    const [secretId, secret] = Object.entries(json.data?.aws_secretsmanager_secret_version ?? {}).find(([id]) => id === "replication-secret") as [string, any];
     expect(secret.secret_id).toBe("${data.terraform_remote_state.aws_data.outputs.postgres_replication_secret_ref}");
     expect(source.postgresql.password).toBe(`\${jsondecode(data.aws_secretsmanager_secret_version.${secretId}.secret_string).password}`);
     for (const output of Object.values(json.output ?? {})) expect(JSON.stringify(output.value)).not.toMatch(/aws_secretsmanager_secret_version|secret_string|secret_data|random_password/);

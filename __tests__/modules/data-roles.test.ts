@@ -121,6 +121,15 @@ describe("schedules parse (cron-parser) before anything is built", () => {
     expect(problemsOf(shipped("production", (c) => { c.dataCopies = { postgres: { refreshSchedule: "15 1 * * 1-5" } }; }))).toEqual([]);
     expect(loadEnvironments([shipped("production")])[0].dataCopies.postgres.refreshSchedule).toBe("30 */6 * * *");
   });
+
+  test.each(cases)("the MongoDB refresh schedule too: %s", (_name, schedule, expected) => {
+    expect(problemsOf(shipped("production", (c) => { c.dataCopies = { mongodb: { refreshSchedule: schedule } }; }))).toEqual([expected.replace(".postgres.", ".mongodb.")]);
+  });
+
+  test("the MongoDB refresh runs every six hours on the hour by default, and an unknown key under dataCopies.mongodb is refused", () => {
+    expect(loadEnvironments([shipped("production")])[0].dataCopies.mongodb.refreshSchedule).toBe("0 */6 * * *");
+    expect(problemsOf(shipped("production", (c) => { c.dataCopies = { mongodb: { schedule: "0 1 * * *" } } as never; }))).toEqual(['production.dataCopies.mongodb: Unrecognized key: "schedule"']);
+  });
 });
 
 describe("the objects copy schedule (dataCopies.objects.copySchedule) parses before anything is built", () => {

@@ -118,9 +118,10 @@ describe.each(refreshing.map((env) => [env.name, env] as const))("%s-azure-data 
   });
 
   test("every dump lands in an immutable container: 35 days, locked in production", () => {
-    expect(onlyResource(data, "azurerm_storage_container_immutability_policy")).toMatchObject({ immutability_period_in_days: 35, locked: true, protected_append_writes_enabled: false });
+    const policy = resourcesOf(data, "azurerm_storage_container_immutability_policy")["postgres-dumps-retention"];
+    expect(policy).toMatchObject({ immutability_period_in_days: 35, locked: true, protected_append_writes_enabled: false });
     const dumps = Object.entries(resourcesOf(data, "azurerm_storage_container")).find(([, c]: [string, any]) => c.name === "postgres-dumps")!;
-    expect(onlyResource(data, "azurerm_storage_container_immutability_policy").storage_container_resource_manager_id).toBe(`\${azurerm_storage_container.${dumps[0]}.resource_manager_id}`);
+    expect(policy.storage_container_resource_manager_id).toBe(`\${azurerm_storage_container.${dumps[0]}.resource_manager_id}`);
     const writer = Object.values(resourcesOf(data, "azurerm_role_assignment")).find((r: any) => r.role_definition_name === "Storage Blob Data Contributor" && String(r.principal_id).includes("postgres-refresh-identity")) as any;
     expect(writer.scope).toBe(`\${azurerm_storage_container.${dumps[0]}.resource_manager_id}`);
     expect(writer.principal_id).toMatch(/postgres-refresh-identity/);

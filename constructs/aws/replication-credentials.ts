@@ -1,5 +1,6 @@
 /**
- * The credentials of the PostgreSQL replication user that the copies in other clouds log in as:
+ * The credentials of a database user that the copies in other clouds log in as (PostgreSQL's
+ * replication user; DocumentDB's read-only copy user with `username` and `description`):
  * a generated password kept in Secrets Manager (encrypted with the data CMK), never in an output.
  * The password is ephemeral and written through `secret_string_wo`, so this stack's plan and state
  * never hold it; raising `version` writes a new one (rotation runbook, docs/data-across-clouds.md).
@@ -16,6 +17,9 @@ import { ephemeralPassword } from "../../modules/ephemeral";
 /** The login the copies use on the primary. */
 export const REPLICATION_USER = "addtocloud_replication";
 
+/** The login the MongoDB copies (mongodump) use on the primary's DocumentDB: `read` on the application database. */
+export const MONGODB_COPY_USER = "addtocloud_copy";
+
 /** Properties for {@link ReplicationCredentials}. */
 export interface ReplicationCredentialsProps {
   readonly secretName: string;
@@ -30,6 +34,16 @@ export interface ReplicationCredentialsProps {
    * @default 1
    */
   readonly version?: number;
+  /**
+   * The database user the secret is for.
+   * @default REPLICATION_USER
+   */
+  readonly username?: string;
+  /**
+   * The secret's description.
+   * @default the PostgreSQL replication user's
+   */
+  readonly description?: string;
 }
 
 export class ReplicationCredentials extends Construct {
@@ -37,11 +51,12 @@ export class ReplicationCredentials extends Construct {
 
   constructor(scope: Construct, id: string, props: ReplicationCredentialsProps) {
     super(scope, id);
-    // No special characters: the password travels through psql, pg_dump connection strings and DMS.
+    const username = props.username ?? REPLICATION_USER;
+    // No special characters: the password travels through psql, pg_dump and MongoDB connection strings and DMS.
     const password = ephemeralPassword(new Construct(this, "password"), { length: 40 });
     this.secret = new SecretsmanagerSecret(this, "secret", {
       name: props.secretName,
-      description: `PostgreSQL user ${REPLICATION_USER}: the copies of the primary in other clouds log in with it`,
+      description: props.description ?? `PostgreSQL user ${REPLICATION_USER}: the copies of the primary in other clouds log in with it`,
       kmsKeyId: props.kmsKeyArn,
       recoveryWindowInDays: props.recoveryWindowDays ?? 30,
     });
@@ -49,7 +64,7 @@ export class ReplicationCredentials extends Construct {
       secretId: this.secret.id,
       // The shape of RDS's own managed secrets, so the same tooling reads both.
       // One interpolation: Fn.jsonencode would escape the ephemeral reference into literal text.
-      secretStringWo: `\${jsonencode({ "username" = "${REPLICATION_USER}", "password" = ${password.slice(2, -1)} })}`,
+      secretStringWo: `\${jsonencode({ "username" = "${username}", "password" = ${password.slice(2, -1)} })}`,
       secretStringWoVersion: props.version ?? 1,
     });
   }

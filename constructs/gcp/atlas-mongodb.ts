@@ -17,6 +17,8 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { GeneratedSecret } from "./generated-secret";
 
 export const MONGODB_PORT = 27017;
+/** The application's Atlas user (readWrite on the application database); the MongoDB refresh restores as it too. */
+export const ATLAS_APP_USER = "addtocloud_app";
 
 /** Properties for {@link AtlasMongoDb}. */
 export interface AtlasMongoDbProps {
@@ -101,7 +103,7 @@ export class AtlasMongoDb extends Construct {
     new DatabaseUser(this, "app-user", {
       projectId: project.id,
       authDatabaseName: "admin",
-      username: "addtocloud_app",
+      username: ATLAS_APP_USER,
       password: this.password.value,
       roles: [{ roleName: "readWrite", databaseName: "addtocloud" }],
       scopes: [{ name: this.cluster.name, type: "CLUSTER" }],

@@ -63,6 +63,12 @@ export interface GkeClusterProps {
   readonly maintenance?: GkeMaintenanceWindow;
   /** @default false */
   readonly deletionProtection?: boolean;
+  /**
+   * GKE's managed Secret Manager add-on: the CSI driver `secrets-store-gke.csi.k8s.io` (provider
+   * `gke`) that mounts Secret Manager secrets as files, read through Workload Identity Federation.
+   * @default false
+   */
+  readonly secretManagerCsi?: boolean;
 }
 
 /** A recurring weekly maintenance window. */
@@ -155,6 +161,7 @@ export class GkeCluster extends Construct {
       binaryAuthorization: { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" },
       maintenancePolicy: { recurringWindow: recurringWindow(maintenance) },
       deletionProtection: props.deletionProtection ?? false,
+      secretManagerConfig: props.secretManagerCsi ? { enabled: true } : undefined,
       lifecycle: { ignoreChanges: ["node_config"] },
     });
 

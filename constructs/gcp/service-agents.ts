@@ -26,6 +26,11 @@ export class ServiceAgents extends Construct {
     this.project = new DataGoogleProject(this, "project", { projectId });
   }
 
+  /** The project's number (e.g. for Workload Identity Federation principals). */
+  get projectNumber(): string {
+    return this.project.number;
+  }
+
   /** The email of `agent` in this project. */
   email(agent: ServiceAgent): string {
     return `service-${this.project.number}@${DOMAIN[agent]}`;

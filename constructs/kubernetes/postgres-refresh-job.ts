@@ -10,14 +10,11 @@
  * pglogical (the primary's replication extension) is left out of the dump: the backup server does
  * not load it, and the refresh would fail on its CREATE EXTENSION.
  */
-import type { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { Fn } from "cdktf";
-import { Construct } from "constructs";
-import { ManifestBundle } from "./manifest-bundle";
-import { platformNamespace } from "./namespace";
+import type { Construct } from "constructs";
+import { CA_DIR, DATA_COPIES_NAMESPACE, DumpRestoreJob, SECRETS_DIR, WORK_DIR, blobUploadScript, keyVaultSecrets } from "./dump-restore-job";
 import type { PlatformContext } from "./platform-context";
 
-export const REFRESH_NAMESPACE = "data-copies";
+export const REFRESH_NAMESPACE = DATA_COPIES_NAMESPACE;
 export const REFRESH_SERVICE_ACCOUNT = "postgres-refresh";
 /** Name of the CronJob (the hub's alert rules select its metrics by it). */
 export const REFRESH_CRONJOB = "postgres-refresh";
@@ -59,10 +56,7 @@ export interface PostgresRefreshJobProps {
   readonly scratchGb?: number;
 }
 
-const SECRETS_DIR = "/mnt/secrets";
-const CA_DIR = "/etc/source-ca";
-
-const DUMP = "/work/refresh.dump";
+const DUMP = `${WORK_DIR}/refresh.dump`;
 
 /** The dump step (init container). Every value it needs is a file or a non-secret env value. */
 export function dumpScript(): string {
@@ -81,158 +75,41 @@ export function restoreScript(): string {
   ].join("\n");
 }
 
-/**
- * The upload step: exchanges the federated token the workload-identity webhook mounts
- * (AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_AUTHORITY_HOST) for a
- * Storage token, then puts the dump as 64 MiB blocks and commits the block list, under
- * `<yyyy>/<mm>/<dd>/<database>-<timestamp>.dump`.
- */
+/** The upload step: the dump into the immutable container (see {@link blobUploadScript}). */
 export function uploadScript(): string {
-  return [
-    "import base64, datetime, json, os, urllib.parse, urllib.request",
-    "env = os.environ",
-    "form = urllib.parse.urlencode({",
-    '    "client_id": env["AZURE_CLIENT_ID"], "scope": "https://storage.azure.com/.default", "grant_type": "client_credentials",',
-    '    "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",',
-    '    "client_assertion": open(env["AZURE_FEDERATED_TOKEN_FILE"]).read()}).encode()',
-    'authority = env["AZURE_AUTHORITY_HOST"].rstrip("/") + "/" + env["AZURE_TENANT_ID"] + "/oauth2/v2.0/token"',
-    'token = json.load(urllib.request.urlopen(urllib.request.Request(authority, form)))["access_token"]',
-    'now = datetime.datetime.now(datetime.timezone.utc)',
-    'url = env["DUMPS_URL"].rstrip("/") + now.strftime("/%Y/%m/%d/") + env["DATABASE"] + now.strftime("-%Y%m%dT%H%M%SZ.dump")',
-    'headers = {"Authorization": "Bearer " + token, "x-ms-version": "2021-08-06"}',
-    "blocks = []",
-    `with open("${DUMP}", "rb") as dump:`,
-    "    while chunk := dump.read(64 * 1024 * 1024):",
-    '        block = base64.b64encode(str(len(blocks)).zfill(8).encode()).decode()',
-    '        put = urllib.request.Request(url + "?comp=block&blockid=" + urllib.parse.quote(block), chunk, headers, method="PUT")',
-    "        urllib.request.urlopen(put).close()",
-    "        blocks.append(block)",
-    'body = "<?xml version=\\"1.0\\" encoding=\\"utf-8\\"?><BlockList>" + "".join("<Latest>" + b + "</Latest>" for b in blocks) + "</BlockList>"',
-    'urllib.request.urlopen(urllib.request.Request(url + "?comp=blocklist", body.encode(), headers, method="PUT")).close()',
-    'print("archived", url)',
-  ].join("\n");
+  return blobUploadScript(DUMP, "dump");
 }
 
-export class PostgresRefreshJob extends Construct {
-  readonly bundle: ManifestBundle;
-  /** The `data-copies` namespace, which the cluster's other copy jobs share. */
-  readonly namespace: NamespaceV1;
-
+export class PostgresRefreshJob extends DumpRestoreJob {
   constructor(scope: Construct, id: string, ctx: PlatformContext, props: PostgresRefreshJobProps) {
-    super(scope, id);
-    const scratch = props.scratchGb ?? 20;
-    const namespace = platformNamespace(this, ctx, REFRESH_NAMESPACE);
-    this.namespace = namespace;
-    const labels = { "app.kubernetes.io/name": "postgres-refresh", "app.kubernetes.io/part-of": "addtocloud-data" };
-    const secretObjects = [
-      { objectName: props.sourceSecretName, objectAlias: "source-password" },
-      { objectName: props.targetSecretName, objectAlias: "target-password" },
-    ];
-    const env = [
-      { name: "SOURCE_HOST", value: props.sourceHost },
-      { name: "SOURCE_USER", value: props.sourceUser },
-      { name: "TARGET_HOST", value: props.targetHost },
-      { name: "TARGET_USER", value: props.targetUser },
-      { name: "DATABASE", value: props.database ?? "addtocloud" },
-    ];
-    // The dump container's scratch limit covers the emptyDir: the pod's effective limit is the
-    // larger of the init container's and the sum of the others'.
-    const container = (name: string, image: string, command: string[], variables: { name: string; value: string }[], volumeMounts: Record<string, unknown>[], scratchLimitGb = 1) => ({
-      name,
-      image,
-      command,
-      // Fresh objects per container: a shared one would become a YAML alias in the release values.
-      env: variables.map((variable) => ({ ...variable })),
-      resources: {
-        requests: { cpu: "250m", memory: "512Mi", "ephemeral-storage": "256Mi" },
-        limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": `${scratchLimitGb}Gi` },
-      },
-      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-      volumeMounts,
-    });
-    this.bundle = new ManifestBundle(this, "manifests", {
-      releaseName: "postgres-refresh",
-      namespace: REFRESH_NAMESPACE,
-      provider: ctx.helm,
-      dependsOn: [namespace],
-      manifests: [
-        {
-          apiVersion: "v1",
-          kind: "ServiceAccount",
-          metadata: { name: REFRESH_SERVICE_ACCOUNT, labels, annotations: { "azure.workload.identity/client-id": props.clientId } },
-          automountServiceAccountToken: false,
-        },
-        // Base64 (binaryData): the PEM's line breaks would otherwise be spliced into the release's YAML by Terraform.
-        { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "source-ca", labels }, binaryData: { "bundle.pem": Fn.base64encode(props.sourceCaBundle) } },
-        {
-          apiVersion: "secrets-store.csi.x-k8s.io/v1",
-          kind: "SecretProviderClass",
-          metadata: { name: "postgres-refresh", labels },
-          spec: {
-            provider: "azure",
-            parameters: {
-              usePodIdentity: "false",
-              clientID: props.clientId,
-              keyvaultName: props.keyVaultName,
-              tenantId: props.tenantId,
-              // The driver's format: a YAML list of YAML strings, one per object.
-              objects: ["array:", ...secretObjects.flatMap((o) => ["  - |", `    objectName: ${o.objectName}`, "    objectType: secret", `    objectAlias: ${o.objectAlias}`])].join("\n"),
-            },
-          },
-        },
-        {
-          apiVersion: "batch/v1",
-          kind: "CronJob",
-          metadata: { name: REFRESH_CRONJOB, labels },
-          spec: {
-            schedule: props.schedule,
-            timeZone: "Etc/UTC",
-            concurrencyPolicy: "Forbid",
-            startingDeadlineSeconds: 3600,
-            successfulJobsHistoryLimit: 3,
-            failedJobsHistoryLimit: 3,
-            jobTemplate: {
-              metadata: { labels },
-              spec: {
-                backoffLimit: 2,
-                activeDeadlineSeconds: 6 * 3600,
-                ttlSecondsAfterFinished: 7 * 86400,
-                template: {
-                  metadata: { labels: { ...labels, "azure.workload.identity/use": "true" } },
-                  spec: {
-                    serviceAccountName: REFRESH_SERVICE_ACCOUNT,
-                    // The projected workload-identity token is mounted by the webhook; no API token is needed.
-                    automountServiceAccountToken: false,
-                    restartPolicy: "Never",
-                    securityContext: { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, fsGroup: 70, seccompProfile: { type: "RuntimeDefault" } },
-                    initContainers: [
-                      container("dump", POSTGRES_CLIENT_IMAGE, ["/bin/sh", "-c", dumpScript()], env, [
-                        { name: "secrets", mountPath: SECRETS_DIR, readOnly: true },
-                        { name: "source-ca", mountPath: CA_DIR, readOnly: true },
-                        { name: "work", mountPath: "/work" },
-                      ], scratch + 1),
-                    ],
-                    containers: [
-                      container("restore", POSTGRES_CLIENT_IMAGE, ["/bin/sh", "-c", restoreScript()], env, [
-                        { name: "secrets", mountPath: SECRETS_DIR, readOnly: true },
-                        { name: "work", mountPath: "/work", readOnly: true },
-                      ]),
-                      container("archive", UPLOADER_IMAGE, ["python3", "-c", uploadScript()], [...env, { name: "DUMPS_URL", value: props.dumpsUrl }], [
-                        { name: "work", mountPath: "/work", readOnly: true },
-                      ]),
-                    ],
-                    volumes: [
-                      { name: "secrets", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: "postgres-refresh" } } },
-                      { name: "source-ca", configMap: { name: "source-ca" } },
-                      { name: "work", emptyDir: { sizeLimit: `${scratch}Gi` } },
-                    ],
-                  },
-                },
-              },
-            },
-          },
-        },
+    super(scope, id, ctx, {
+      name: REFRESH_CRONJOB,
+      schedule: props.schedule,
+      env: [
+        { name: "SOURCE_HOST", value: props.sourceHost },
+        { name: "SOURCE_USER", value: props.sourceUser },
+        { name: "TARGET_HOST", value: props.targetHost },
+        { name: "TARGET_USER", value: props.targetUser },
+        { name: "DATABASE", value: props.database ?? "addtocloud" },
       ],
+      secrets: keyVaultSecrets({
+        clientId: props.clientId,
+        keyVaultName: props.keyVaultName,
+        tenantId: props.tenantId,
+        objects: [
+          { objectName: props.sourceSecretName, objectAlias: "source-password" },
+          { objectName: props.targetSecretName, objectAlias: "target-password" },
+        ],
+      }),
+      sourceCaBundle: props.sourceCaBundle,
+      serviceAccountAnnotations: { "azure.workload.identity/client-id": props.clientId },
+      podLabels: { "azure.workload.identity/use": "true" },
+      // The postgres user of the Alpine image.
+      runAsUser: 70,
+      dump: { image: POSTGRES_CLIENT_IMAGE, command: ["/bin/sh", "-c", dumpScript()] },
+      restore: { image: POSTGRES_CLIENT_IMAGE, command: ["/bin/sh", "-c", restoreScript()] },
+      archive: { image: UPLOADER_IMAGE, command: ["python3", "-c", uploadScript()], url: props.dumpsUrl },
+      scratchGb: props.scratchGb,
     });
   }
 }

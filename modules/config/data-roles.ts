@@ -175,17 +175,21 @@ export function replicationStatus(env: EnvironmentConfig, cloud: KubernetesCloud
 
 /**
  * The copy paths these stacks build, by engine: PostgreSQL to GCP through Database Migration
- * Service and to Azure by a scheduled refresh (pg_dump, pg_restore) on AKS, objects to GCP through
- * Storage Transfer Service and to Azure by a scheduled `rclone copy` on AKS. A role that asks for another copy is valid config, reported as `not-built` in the data
+ * Service and to Azure by a scheduled refresh (pg_dump, pg_restore) on AKS, MongoDB (DocumentDB) to
+ * Atlas on GCP and Cosmos DB on Azure by scheduled refreshes (mongodump, mongorestore) on GKE and AKS,
+ * objects to GCP through Storage Transfer Service and to Azure by a scheduled `rclone copy` on AKS.
+ * A role that asks for another copy is valid config, reported as `not-built` in the data
  * contract (docs/data-across-clouds.md lists what is missing).
  */
 export const BUILT_COPY_PATHS: Readonly<Record<CopiedEngine, readonly KubernetesCloud[]>> = {
   postgres: ["gcp", "azure"],
-  mongodb: [],
+  mongodb: ["gcp", "azure"],
   objects: ["gcp", "azure"],
 };
 
-/** The clouds whose copy of the primary's `engine` these stacks build. */
+/** The clouds whose copy of the primary's `engine` these stacks build (none when the primary does not run it, e.g. DocumentDB off). */
 export function copyingClouds(env: EnvironmentConfig, engine: CopiedEngine): KubernetesCloud[] {
+  const primary = primaryCloud(env);
+  if (!primary || !holdsEngine(env, primary, engine)) return [];
   return enabledClouds(env).filter((cloud) => copiesEngine(env, cloud, engine) && BUILT_COPY_PATHS[engine].includes(cloud));
 }

@@ -124,6 +124,7 @@ export const DataContract = new Contract("data", {
   replication_source: { type: "string", description: "Stack id of the data stack whose primary this cloud copies (empty on the primary and on standalone clouds)", default: "" },
   replication_status: { type: "string", description: "How this cloud's copy stands: 'primary', 'standalone', the state of the job that keeps the copy (e.g. the GCP migration job's RUNNING), or 'not-built' where the role asks for a copy these stacks do not build yet", default: "pending" },
   postgres_replication_secret_ref: { type: "string", description: "On the primary: reference of the secret holding the PostgreSQL replication user's credentials, never the value (empty elsewhere)", default: "", placeholders: { aws: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${PLACEHOLDER_NAME}` } },
+  mongodb_copy_secret_ref: { type: "string", description: "On the primary: reference of the secret holding the DocumentDB copy user's credentials (read on the application database) the MongoDB copies log in with, never the value (empty elsewhere)", default: "", placeholders: { aws: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${PLACEHOLDER_NAME}` } },
 });
 
 /** What every platform stack publishes: its cluster's public entry point, for the edge. */
@@ -155,6 +156,16 @@ export const AzureDataContract = DataContract.extend("azure-data", {
   objects_copy_account: { type: "string", description: "Storage account the primary's objects are copied into (empty when Azure copies no objects)", default: "" },
   objects_copy_container: { type: "string", description: "Versioned container of that account the primary's objects are copied into (empty when Azure copies no objects)", default: "" },
   postgres_restore_check_client_id: { type: "string", description: "Client id of the workload identity the restore check runs as: reads the dumps and the administrator password (empty when it copies nothing)", default: "" },
+  mongodb_source_host: { type: "string", description: "Host of the primary's DocumentDB the Cosmos DB copy is refreshed from, over the private link (empty when it copies no MongoDB)", default: "" },
+  mongodb_source_secret_name: { type: "string", description: "Key Vault secret name of the primary's DocumentDB copy password, never the value (empty when it copies no MongoDB)", default: "" },
+  mongodb_target_secret_name: { type: "string", description: "Key Vault secret name of the Cosmos DB MongoDB connection string the refresh restores with, never the value (empty when it copies no MongoDB)", default: "" },
+  mongodb_refresh_client_id: { type: "string", description: "Client id of the workload identity the MongoDB refresh job runs as (empty when it copies no MongoDB)", default: "" },
+  mongodb_dumps_url: { type: "string", description: "URL of the immutable container every MongoDB refresh archive is kept in (empty when it copies no MongoDB)", default: "" },
+});
+
+export const GcpDataContract = DataContract.extend("gcp-data", {
+  mongodb_source_host: { type: "string", description: "Host of the primary's DocumentDB the Atlas copy is refreshed from, over the private link (empty when it copies no MongoDB)", default: "" },
+  mongodb_source_secret_ref: { type: "string", description: "Secret Manager id of the copy of the primary's DocumentDB copy password, never the value (empty when it copies no MongoDB)", default: "", placeholders: { gcp: `projects/${PLACEHOLDER_NAME}/secrets/${PLACEHOLDER_NAME}` } },
 });
 
 export const DigitalOceanDataContract = DataContract.extend("digitalocean-data", {

@@ -14,7 +14,7 @@ import { databaseClientRanges } from "../../modules/interconnect";
 import { resourceName } from "../../modules/naming";
 import { DocumentDbCluster, DOCUMENTDB_PORT } from "../../constructs/aws/documentdb-cluster";
 import { PostgresDatabase, POSTGRES_PORT } from "../../constructs/aws/postgres-database";
-import { ReplicationCredentials } from "../../constructs/aws/replication-credentials";
+import { MONGODB_COPY_USER, ReplicationCredentials } from "../../constructs/aws/replication-credentials";
 import { RedisCache, REDIS_PORT } from "../../constructs/aws/redis-cache";
 import { EksCluster, NodeCapacity, NodeGroupSpec } from "../../constructs/aws/eks-cluster";
 import { CustomerManagedKey } from "../../constructs/aws/kms-key";
@@ -216,6 +216,18 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
       kmsKeyArn: key.arn,
     });
   }
+  // The MongoDB copies (mongodump on GKE and AKS) log in to DocumentDB as a read-only user whose password lives only here.
+  const mongodbCopies = d.role === "primary" && d.documentdb.enabled ? copyingClouds(env, "mongodb") : [];
+  let mongodbCopy: ReplicationCredentials | undefined;
+  if (mongodbCopies.length > 0) {
+    if (!replication) new RandomProvider(stack, "random");
+    mongodbCopy = new ReplicationCredentials(stack, "mongodb-copy", {
+      secretName: `${prefix}-mongodb-copy`,
+      kmsKeyArn: key.arn,
+      username: MONGODB_COPY_USER,
+      description: `DocumentDB user ${MONGODB_COPY_USER} (read on the application database): the MongoDB copies in ${mongodbCopies.join(", ")} dump the primary with it`,
+    });
+  }
   const documentdb = d.documentdb.enabled
     ? new DocumentDbCluster(stack, "documentdb", {
         identifier: `${prefix}-docdb`,
@@ -276,6 +288,7 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
     replication_source: copySourceStackId(env, "aws"),
     replication_status: replicationStatus(env, "aws"),
     postgres_replication_secret_ref: replication ? replication.secret.arn : "",
+    mongodb_copy_secret_ref: mongodbCopy ? mongodbCopy.secret.arn : "",
   });
   return stack;
 }

@@ -20,7 +20,7 @@ import { nativeStateStore } from "../../modules/backends";
 import type { AzureConfig } from "../../modules/config/clouds/azure";
 import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/environment";
 import { copySourceStackId, copyingClouds, replicationStatus } from "../../modules/config/data-roles";
-import { objectsCopyAccess, postgresRefreshAccess } from "./copies";
+import { mongodbRefreshAccess, objectsCopyAccess, postgresRefreshAccess } from "./copies";
 import { postgresRestoreCheckAccess } from "./restore-check";
 import { AzureClusterContract, AzureDataContract, AzureNetworkContract, BootstrapContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
@@ -294,6 +294,12 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
       ? objectsCopyAccess(stack, { aws: env.clouds.aws, primaryData, clusterStack, objects, place })
       : undefined;
 
+  // Cosmos DB is refreshed from the primary's DocumentDB by a CronJob on AKS (platform stack).
+  const mongodbRefresh =
+    primaryData && env.clouds.aws && mongo && copyingClouds(env, "mongodb").includes("azure")
+      ? mongodbRefreshAccess(stack, { aws: env.clouds.aws, primaryData, clusterStack, vault, objects, cosmos: mongo.account, place })
+      : undefined;
+
   stack.publish(AzureDataContract, {
     data_role: d.role,
     postgres_endpoint: postgres.server.fqdn,
@@ -310,8 +316,9 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     object_bucket_name: `${objects.account.name}/${objects.container.name}`,
     object_storage_endpoint: objects.account.primaryBlobEndpoint,
     replication_source: copySourceStackId(env, "azure"),
-    replication_status: replicationStatus(env, "azure", refresh ? "scheduled-refresh" : objectsCopy ? "scheduled-copy" : undefined),
+    replication_status: replicationStatus(env, "azure", refresh || mongodbRefresh ? "scheduled-refresh" : objectsCopy ? "scheduled-copy" : undefined),
     postgres_replication_secret_ref: "",
+    mongodb_copy_secret_ref: "",
     key_vault_name: vault.vault.name,
     postgres_admin_login: postgres.server.administratorLogin,
     postgres_admin_secret_name: password.secret.name,
@@ -325,6 +332,11 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     objects_copy_account: objectsCopy ? objectsCopy.account : "",
     objects_copy_container: objectsCopy ? objectsCopy.container : "",
     postgres_restore_check_client_id: restoreCheck ? restoreCheck.clientId : "",
+    mongodb_source_host: mongodbRefresh ? mongodbRefresh.sourceHost : "",
+    mongodb_source_secret_name: mongodbRefresh ? mongodbRefresh.sourceSecretName : "",
+    mongodb_target_secret_name: mongodbRefresh ? mongodbRefresh.targetSecretName : "",
+    mongodb_refresh_client_id: mongodbRefresh ? mongodbRefresh.clientId : "",
+    mongodb_dumps_url: mongodbRefresh ? mongodbRefresh.dumpsUrl : "",
   });
   return stack;
 }

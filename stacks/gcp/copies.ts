@@ -3,10 +3,15 @@
  * Database Migration Service over the private link, and Storage Transfer Service copies the primary
  * bucket into the GCS object bucket. Both read the primary's data contract; the replication
  * password is read from Secrets Manager at plan time and handed to the connection profile, never
- * to an output. The stack gains an AWS provider limited to the primary's account.
+ * to an output. The stack gains an AWS provider limited to the primary's account. Atlas is
+ * refreshed from the primary's DocumentDB by a CronJob on GKE; {@link mongodbRefreshAccess} gives it
+ * the copy password in Secret Manager and the IAM binding to read it.
  */
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
+import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { Fn } from "cdktf";
+import { GeneratedSecret } from "../../constructs/gcp/generated-secret";
+import { MONGODB_REFRESH_NAMESPACE, MONGODB_REFRESH_SERVICE_ACCOUNT } from "../../constructs/kubernetes/mongodb-refresh-job";
 import { awsProvider } from "../../constructs/aws/provider";
 import { RdsCaBundle } from "../../constructs/aws/rds-ca-bundle";
 import { REPLICATION_USER } from "../../constructs/aws/replication-credentials";
@@ -52,6 +57,45 @@ export function postgresReplica(stack: LayerStack, primary: PrimaryData, props: 
     destinationInstanceName: props.destination.instance.name,
     destinationDependsOn: [props.destination.instance, props.destination.appUser],
   });
+}
+
+/** What the MongoDB refresh job on GKE reads from this stack's contract. */
+export interface MongodbRefreshAccess {
+  readonly sourceHost: string;
+  /** Secret Manager id of the copy of the DocumentDB copy user's password. */
+  readonly sourceSecretId: string;
+}
+
+/**
+ * What the MongoDB refresh job on GKE (constructs/kubernetes/mongodb-refresh-job.ts) needs: the
+ * DocumentDB copy user's password copied from Secrets Manager into Secret Manager (read at plan
+ * time: the value is in this stack's state, as the PostgreSQL replication password), and the job's
+ * Kubernetes service account (Workload Identity Federation for GKE, no Google service account)
+ * allowed to read exactly that secret and the Atlas application password.
+ */
+export function mongodbRefreshAccess(
+  stack: LayerStack,
+  primary: PrimaryData,
+  props: { readonly gcp: GcpConfig; readonly kmsKeyId: string; readonly atlasPassword: GeneratedSecret; readonly projectNumber: string },
+): MongodbRefreshAccess {
+  const source = new DataAwsSecretsmanagerSecretVersion(stack, "mongodb-copy-secret", { secretId: primary.mongodb_copy_secret_ref });
+  const copy = new GeneratedSecret(stack, "mongodb-source-password", {
+    secretId: resourceName(stack.env, ["mongodb-source-password"]),
+    region: props.gcp.region,
+    kmsKeyId: props.kmsKeyId,
+    value: Fn.lookupNested(Fn.jsondecode(source.secretString), ["password"]),
+  });
+  const principal = mongodbRefreshPrincipal(props.gcp.projectId, props.projectNumber);
+  const readable = { "source-password": copy.secret, "atlas-password": props.atlasPassword.secret };
+  for (const [name, secret] of Object.entries(readable)) {
+    new SecretManagerSecretIamMember(stack, `mongodb-refresh-reads-${name}`, { secretId: secret.id, role: "roles/secretmanager.secretAccessor", member: principal });
+  }
+  return { sourceHost: primary.mongodb_endpoint, sourceSecretId: copy.secret.id };
+}
+
+/** The IAM principal of the MongoDB refresh job's Kubernetes service account (Workload Identity Federation for GKE). */
+export function mongodbRefreshPrincipal(projectId: string, projectNumber: string): string {
+  return `principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${projectId}.svc.id.goog/subject/ns/${MONGODB_REFRESH_NAMESPACE}/sa/${MONGODB_REFRESH_SERVICE_ACCOUNT}`;
 }
 
 /** The primary bucket, copied hourly into `sinkBucketName`. */

@@ -15,10 +15,10 @@ import { ServiceAgents } from "../../constructs/gcp/service-agents";
 import { ATLAS_GCP_REGIONS, GcpConfig } from "../../modules/config/clouds/gcp";
 import type { EnvironmentConfig } from "../../modules/config/environment";
 import { copySourceStackId, copyingClouds, replicationStatus } from "../../modules/config/data-roles";
-import { DataContract, GcpNetworkContract } from "../../modules/contracts/layers";
+import { GcpDataContract, GcpNetworkContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
-import { objectCopy, postgresReplica, readPrimary } from "./copies";
+import { mongodbRefreshAccess, objectCopy, postgresReplica, readPrimary } from "./copies";
 import { gcpStack } from "./stack";
 
 /**
@@ -42,7 +42,8 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
   // The copies of the AWS primary this cloud keeps (docs/data-across-clouds.md).
   const replicates = primaryData !== undefined && copyingClouds(env, "postgres").includes("gcp");
   const copiesObjects = primaryData !== undefined && copyingClouds(env, "objects").includes("gcp");
-  const primary = primaryData && env.clouds.aws && (replicates || copiesObjects) ? readPrimary(stack, env.clouds.aws, primaryData) : undefined;
+  const copiesMongodb = primaryData !== undefined && d.mongodbAtlas !== undefined && copyingClouds(env, "mongodb").includes("gcp");
+  const primary = primaryData && env.clouds.aws && (replicates || copiesObjects || copiesMongodb) ? readPrimary(stack, env.clouds.aws, primaryData) : undefined;
   const postgres = new CloudSqlPostgres(stack, "postgres", {
     instanceName: `${prefix}-postgres`,
     region: gcp.region,
@@ -107,8 +108,10 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
   });
 
   if (copiesObjects && primary && env.clouds.aws) objectCopy(stack, primary, env.clouds.aws, gcp, objects.name);
+  // Atlas is refreshed from the primary's DocumentDB by a CronJob on GKE (platform stack).
+  const mongodbRefresh = copiesMongodb && primary && mongodb ? mongodbRefreshAccess(stack, primary, { gcp, kmsKeyId: key.id, atlasPassword: mongodb.password, projectNumber: agents.projectNumber }) : undefined;
 
-  stack.publish(DataContract, {
+  stack.publish(GcpDataContract, {
     data_role: d.role,
     postgres_endpoint: postgres.instance.privateIpAddress,
     postgres_port: CLOUD_SQL_POSTGRES_PORT,
@@ -124,6 +127,9 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
     replication_source: copySourceStackId(env, "gcp"),
     replication_status: replicationStatus(env, "gcp", replica?.job.state),
     postgres_replication_secret_ref: "",
+    mongodb_copy_secret_ref: "",
+    mongodb_source_host: mongodbRefresh ? mongodbRefresh.sourceHost : "",
+    mongodb_source_secret_ref: mongodbRefresh ? mongodbRefresh.sourceSecretId : "",
   });
   return stack;
 }

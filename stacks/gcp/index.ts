@@ -11,6 +11,7 @@ import { nativeStateStore } from "../../modules/backends";
 import type { GcpConfig } from "../../modules/config/clouds/gcp";
 import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/environment";
 import { BootstrapContract, GcpClusterContract, GcpNetworkContract } from "../../modules/contracts/layers";
+import { copyingClouds } from "../../modules/config/data-roles";
 import { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
 import type { CloudStacks } from "../types";
@@ -141,6 +142,8 @@ function buildCluster(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig, 
     nodePools: pools,
     maintenance: c.maintenance,
     deletionProtection: stack.production,
+    // The MongoDB refresh job reads its two passwords as files from Secret Manager (platform stack).
+    secretManagerCsi: copyingClouds(env, "mongodb").includes("gcp"),
   });
   stack.publish(GcpClusterContract, {
     cluster_name: gke.cluster.name,

@@ -75,6 +75,18 @@ export const DataCopiesConfig = z
       })
       .strict()
       .prefault({}),
+    mongodb: z
+      .object({
+        /**
+         * When the replica's and the backup's MongoDB (Atlas on GCP, Cosmos DB on Azure) are
+         * refreshed from the primary's DocumentDB (mongodump, mongorestore --drop), UTC. Each copy
+         * is at most this interval (plus the run) behind.
+         * @default every 6 hours on the hour
+         */
+        refreshSchedule: CronSchedule.default("0 */6 * * *"),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type DataCopiesConfig = z.infer<typeof DataCopiesConfig>;
