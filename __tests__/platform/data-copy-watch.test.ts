@@ -1,0 +1,49 @@
+/**
+ * Every scheduled data copy is watched (issue 14): over every platform stack of every shipped
+ * environment, each CronJob of the `data-copies` namespace (PostgreSQL and MongoDB refreshes, the
+ * objects copy, the restore check) has a staleness rule on its environment's hub, so a copy that
+ * silently stops running pages instead of aging unseen. A new copy job without a rule fails here.
+ * Read from what `cdktf synth` writes (the shared app output).
+ */
+import * as fs from "node:fs";
+import { parse } from "yaml";
+import { runApp } from "../support/app-output";
+import { stackPlace } from "../support/snapshots";
+
+const output = runApp();
+const platforms = [...output.stacks.values()]
+  .filter((s) => stackPlace(s.id).layer === "platform")
+  .map((s) => ({ id: s.id, env: stackPlace(s.id).env, json: JSON.parse(fs.readFileSync(s.file, "utf8")) }));
+
+/** The Kubernetes objects of every raw-chart release of a stack. */
+function manifests(json: any): any[] {
+  return Object.values(json.resource?.helm_release ?? {}).flatMap((r: any) => {
+    if (r.chart !== "raw") return [];
+    return (r.values ?? []).flatMap((v: string) => parse(v)?.resources ?? []);
+  });
+}
+
+const copyJobs = platforms.flatMap((p) =>
+  manifests(p.json)
+    .filter((m) => m.kind === "CronJob" && (m.metadata.namespace ?? "data-copies") === "data-copies" && m.metadata.labels?.["app.kubernetes.io/part-of"] === "addtocloud-data")
+    .map((m) => ({ stack: p.id, env: p.env, name: m.metadata.name as string })),
+);
+
+/** The expressions of the hub's data-copy rules of an environment. */
+function hubRuleExpressions(env: string): string[] {
+  return platforms
+    .filter((p) => p.env === env)
+    .flatMap((p) => manifests(p.json))
+    .filter((m) => m.kind === "PrometheusRule" && m.metadata.name === "data-copies")
+    .flatMap((m) => m.spec.groups.flatMap((g: any) => g.rules.map((r: any) => String(r.expr))));
+}
+
+test("the shipped matrix runs copy jobs on more than one cluster", () => {
+  expect(new Set(copyJobs.map((j) => j.stack)).size).toBeGreaterThan(1);
+});
+
+test.each(copyJobs.map((j) => [j.stack, j.name, j.env] as const))("%s: CronJob %s has a staleness rule on the hub", (_stack, name, env) => {
+  const expressions = hubRuleExpressions(env);
+  const watches = expressions.some((e) => e.includes("time()") && e.includes(`cronjob="${name}"`)) || expressions.some((e) => e.includes("time()") && e.includes("addtocloud_restore_check") && name.endsWith("restore-check"));
+  expect(watches).toBe(true);
+});
