@@ -29,3 +29,21 @@ export function ephemeralPassword(scope: Construct, props: EphemeralPasswordProp
   stack.addOverride(`ephemeral.random_password.${name}`, { length: props.length ?? 32, special: false });
   return `\${ephemeral.random_password.${name}.result}`;
 }
+
+/**
+ * The current value of a Secrets Manager secret as an ephemeral value (hashicorp/aws >= 5.83:
+ * ephemeral `aws_secretsmanager_secret_version`), read at plan and apply time and never stored, so
+ * a stack that copies a secret into another cloud's store through a write-only argument keeps the
+ * value out of its state. The stack must configure the AWS provider of the secret's account. Only
+ * write-only arguments take the result; pass the JSON key to read (`password`) to get that field.
+ */
+export function ephemeralSecretsManagerValue(scope: Construct, secretId: string, jsonKey?: string): string {
+  const stack = TerraformStack.of(scope);
+  const name = scope.node.path
+    .slice(stack.node.path.length + 1)
+    .replace(/\//g, "_")
+    .replace(/[^A-Za-z0-9_-]/g, "_");
+  stack.addOverride(`ephemeral.aws_secretsmanager_secret_version.${name}`, { secret_id: secretId });
+  const value = `ephemeral.aws_secretsmanager_secret_version.${name}.secret_string`;
+  return jsonKey ? `\${jsondecode(${value})["${jsonKey}"]}` : `\${${value}}`;
+}

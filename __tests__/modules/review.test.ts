@@ -73,6 +73,8 @@ function kindOf({ site, local }: Use): string | undefined {
   if (owner === "google_database_migration_service_migration_job" && path === "vpc_peering_connectivity.vpc") return "gcp network self link";
   if (owner === "google_storage_transfer_job" && path === "transfer_spec.aws_s3_data_source.bucket_name") return "s3 bucket name";
   if (owner === "aws_secretsmanager_secret_version" && argument === "secret_id") return "arn";
+  // A copy's write-only version follows the primary's (a number, 0 in review mode: the write happens on the real apply).
+  if (argument.endsWith("_wo_version")) return "any";
   // The AKS issuer the objects copy role trusts (IAM takes an https URL).
   if (owner === "aws_iam_openid_connect_provider" && argument === "url") return "https url";
   if (owner.startsWith("aws_")) {

@@ -25,6 +25,7 @@ const NO_WRITE_ONLY_CONSUMERS = new Map([
   ["aws_vpn_connection.tunnel2_preshared_key", "hashicorp/aws 6.25.0: no tunnel2_preshared_key_wo"],
   ["google_compute_vpn_tunnel.shared_secret", "hashicorp/google 6.50.0: no shared_secret_wo"],
   ["azurerm_virtual_network_gateway_connection.shared_key", "hashicorp/azurerm 4.55.0: no shared_key_wo"],
+  ["google_database_migration_service_connection_profile.password", "hashicorp/google 6.50.0: the DMS source profile's postgresql block has no password_wo"],
 ]);
 /**
  * The secret-store copy of such a state-held password, for the applications. It stays a plain
@@ -60,7 +61,8 @@ describe("generated secrets are not kept in state", () => {
           for (const [path] of referencesTo(body, /(?<![\w.-])ephemeral\./, `${type}.${name}`)) {
             const argument = path.split(".").pop()!;
             if (!argument.endsWith("_wo")) misuse.push(`${id}: ${path} is not write-only`);
-            else if (typeof body[`${argument}_version`] !== "number") misuse.push(`${id}: ${path} has no ${argument}_version`);
+            // A number, or a non-ephemeral reference (a copy follows its source's version, e.g. a contract field).
+            else if (!(typeof body[`${argument}_version`] === "number" || (typeof body[`${argument}_version`] === "string" && !/ephemeral\./.test(body[`${argument}_version`])))) misuse.push(`${id}: ${path} has no ${argument}_version`);
           }
         }
       }
@@ -80,6 +82,26 @@ describe("generated secrets are not kept in state", () => {
     const source = fs.readFileSync(file, "utf8");
     expect(source).toMatch(new RegExp(`readonly ${camel}\\??:`));
     expect(source).not.toMatch(new RegExp(`readonly ${camel}Wo\\??:`));
+  });
+
+  // A secret of the primary's account copied into another cloud's store is read by an ephemeral
+  // `aws_secretsmanager_secret_version` and written write-only; a data source would put the value in
+  // the consuming stack's state. Only a consumer without a write-only variant may read one.
+  test("secrets read from Secrets Manager in other stacks are ephemeral, except for consumers without a write-only argument", () => {
+    const held: string[] = [];
+    for (const { id, json } of stacks) {
+      for (const name of Object.keys(json.data?.aws_secretsmanager_secret_version ?? {})) {
+        const pattern = new RegExp(`(?<![\\w.-])data\\.aws_secretsmanager_secret_version\\.${name}\\.`);
+        const consumers = Object.entries<Record<string, any>>(json.resource ?? {}).flatMap(([consumerType, byName]) =>
+          Object.values(byName).flatMap((body) => referencesTo(body, pattern, "").map(([path]) => `${consumerType}.${path.split(".").pop()}`)),
+        );
+        const outputs = Object.keys(json.output ?? {}).filter((output) => referencesTo(json.output[output], pattern, output).length > 0);
+        const unexpected = [...consumers.filter((consumer) => !NO_WRITE_ONLY_CONSUMERS.has(consumer)), ...outputs.map((o) => `output ${o}`)];
+        if (unexpected.length > 0) held.push(`${id}: data.aws_secretsmanager_secret_version.${name} feeds ${unexpected.join(", ")}: read it ephemerally`);
+      }
+    }
+    expect(held).toEqual([]);
+    expect(stacks.some(({ json }) => json.ephemeral?.aws_secretsmanager_secret_version)).toBe(true);
   });
 
   test("no managed generated secret remains, except the documented state-held consumers", () => {

@@ -221,8 +221,11 @@ describe.each(copies.filter(([, cloud]) => cloud === "azure"))("%s-%s-data gives
 
   test("the copy password (from Secrets Manager) and the Cosmos DB connection string are vault secrets, and no output carries either", () => {
     const source = secrets.find((s) => s.name === "mongodb-source-password");
-    expect(source.value).toMatch(/^\$\{jsondecode\(data\.aws_secretsmanager_secret_version\.mongodb-copy-secret\.secret_string\)\.password\}$/);
-    expect(data.data?.aws_secretsmanager_secret_version["mongodb-copy-secret"].secret_id).toBe("${data.terraform_remote_state.aws_data.outputs.mongodb_copy_secret_ref}");
+    // Read ephemerally, written write-only: the copy password is in neither this stack's plan nor its state.
+    expect(source.value).toBeUndefined();
+    expect(source.value_wo).toBe('${jsondecode(ephemeral.aws_secretsmanager_secret_version.mongodb-copy-secret.secret_string)["password"]}');
+    expect(source.value_wo_version).toBe("${data.terraform_remote_state.aws_data.outputs.mongodb_copy_secret_version}");
+    expect((data as any).ephemeral.aws_secretsmanager_secret_version["mongodb-copy-secret"].secret_id).toBe("${data.terraform_remote_state.aws_data.outputs.mongodb_copy_secret_ref}");
     const target = secrets.find((s) => s.name === "cosmos-mongodb-connection-string");
     expect(target.value).toMatch(/^\$\{azurerm_cosmosdb_account\.[\w-]+\.primary_mongodb_connection_string\}$/);
     for (const output of Object.values(data.output ?? {})) expect(JSON.stringify(output.value)).not.toMatch(/secret_string|connection_string|primary_key|\.value\}/);
@@ -236,12 +239,14 @@ describe.each(copies.filter(([, cloud]) => cloud === "gcp"))("%s-%s-data and clu
   const data = synthJson(stackOf([env], `${name}-gcp-data`));
   const gcp = env.clouds.gcp!;
 
-  test("the copy password is copied from Secrets Manager into Secret Manager (CMEK), and no output carries it", () => {
-    expect(data.data?.aws_secretsmanager_secret_version["mongodb-copy-secret"].secret_id).toBe("${data.terraform_remote_state.aws_data.outputs.mongodb_copy_secret_ref}");
+  test("the copy password is copied from Secrets Manager into Secret Manager (CMEK), ephemerally and write-only, and no output carries it", () => {
+    expect((data as any).ephemeral.aws_secretsmanager_secret_version["mongodb-copy-secret"].secret_id).toBe("${data.terraform_remote_state.aws_data.outputs.mongodb_copy_secret_ref}");
     const [id, secret] = Object.entries(resourcesOf(data, "google_secret_manager_secret")).find(([, s]: [string, any]) => s.secret_id.endsWith("-mongodb-source-password")) as [string, any];
     expect(secret.replication.user_managed.replicas[0].customer_managed_encryption.kms_key_name).toMatch(/google_kms_crypto_key/);
     const version = Object.values(resourcesOf(data, "google_secret_manager_secret_version")).find((v: any) => v.secret === `\${google_secret_manager_secret.${id}.id}`) as any;
-    expect(version.secret_data).toBe("${jsondecode(data.aws_secretsmanager_secret_version.mongodb-copy-secret.secret_string).password}");
+    expect(version.secret_data).toBeUndefined();
+    expect(version.secret_data_wo).toBe('${jsondecode(ephemeral.aws_secretsmanager_secret_version.mongodb-copy-secret.secret_string)["password"]}');
+    expect(version.secret_data_wo_version).toBe("${data.terraform_remote_state.aws_data.outputs.mongodb_copy_secret_version}");
     expect(data.output?.mongodb_source_secret_ref.value).toBe(`\${google_secret_manager_secret.${id}.id}`);
     for (const output of Object.values(data.output ?? {})) expect(JSON.stringify(output.value)).not.toMatch(/secret_string|secret_data|random_password/);
   });
@@ -277,7 +282,7 @@ describe.each(envs.map((env) => [env.name, env] as const))("%s: the MongoDB copy
       const cloud = id.split("-").slice(-2)[0];
       const expected = copying.includes(cloud as never);
       if (id.endsWith("-platform")) expect([id, manifests(json).length > 0]).toEqual([id, expected]);
-      if (id.endsWith("-data") && cloud !== "aws") expect([id, json.data?.aws_secretsmanager_secret_version?.["mongodb-copy-secret"] !== undefined]).toEqual([id, expected]);
+      if (id.endsWith("-data") && cloud !== "aws") expect([id, json.ephemeral?.aws_secretsmanager_secret_version?.["mongodb-copy-secret"] !== undefined]).toEqual([id, expected]);
       if (id.endsWith("-gcp-cluster")) expect([id, onlyResource(json, "google_container_cluster").secret_manager_config !== undefined]).toEqual([id, expected]);
     }
   });
@@ -289,7 +294,7 @@ test("with DocumentDB off on the primary nothing copies MongoDB: no copy secret,
   expect(copyingClouds(off, "postgres")).toEqual(["gcp", "azure"]);
   for (const [id, json] of copyStacks(off)) {
     if (id.endsWith("-platform")) expect([id, manifests(json)]).toEqual([id, []]);
-    if (id.endsWith("-data")) expect([id, json.data?.aws_secretsmanager_secret_version?.["mongodb-copy-secret"]]).toEqual([id, undefined]);
+    if (id.endsWith("-data")) expect([id, json.ephemeral?.aws_secretsmanager_secret_version?.["mongodb-copy-secret"]]).toEqual([id, undefined]);
     if (id.endsWith("-aws-data")) expect(json.output?.mongodb_copy_secret_ref.value).toBe("");
     if (id.endsWith("-gcp-cluster")) expect(onlyResource(json, "google_container_cluster").secret_manager_config).toBeUndefined();
   }

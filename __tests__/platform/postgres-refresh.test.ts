@@ -133,9 +133,13 @@ describe.each(refreshing.map((env) => [env.name, env] as const))("%s-azure-data 
     expect(role.scope).toMatch(/azurerm_key_vault\.[\w-]+\.id/);
   });
 
-  test("the primary's replication password is copied into the vault from Secrets Manager, and no output carries it", () => {
+  test("the primary's replication password is copied into the vault from Secrets Manager, ephemerally and write-only, and no output carries it", () => {
     const secret = Object.values(resourcesOf(data, "azurerm_key_vault_secret")).find((s: any) => s.name === "postgres-source-password") as any;
-    expect(secret.value).toMatch(/^\$\{jsondecode\(data\.aws_secretsmanager_secret_version\.replication-secret\.secret_string\)\.password\}$/);
+    expect(secret.value).toBeUndefined();
+    expect(secret.value_wo).toBe('${jsondecode(ephemeral.aws_secretsmanager_secret_version.replication-secret.secret_string)["password"]}');
+    expect(secret.value_wo_version).toBe("${data.terraform_remote_state.aws_data.outputs.postgres_replication_secret_version}");
+    expect((data as any).ephemeral.aws_secretsmanager_secret_version["replication-secret"]).toEqual({ secret_id: "${data.terraform_remote_state.aws_data.outputs.postgres_replication_secret_ref}" });
+    expect((data as any).data?.aws_secretsmanager_secret_version).toBeUndefined();
     for (const output of Object.values(data.output ?? {})) expect(JSON.stringify(output.value)).not.toMatch(/secret_string|random_password|\.value\}/);
     expect(data.output?.replication_status.value).toBe("scheduled-refresh");
   });

@@ -48,10 +48,13 @@ export interface ReplicationCredentialsProps {
 
 export class ReplicationCredentials extends Construct {
   readonly secret: SecretsmanagerSecret;
+  /** Version of the generated password: the copies in other clouds rewrite theirs when it changes. */
+  readonly version: number;
 
   constructor(scope: Construct, id: string, props: ReplicationCredentialsProps) {
     super(scope, id);
     const username = props.username ?? REPLICATION_USER;
+    this.version = props.version ?? 1;
     // No special characters: the password travels through psql, pg_dump and MongoDB connection strings and DMS.
     const password = ephemeralPassword(new Construct(this, "password"), { length: 40 });
     this.secret = new SecretsmanagerSecret(this, "secret", {
@@ -65,7 +68,7 @@ export class ReplicationCredentials extends Construct {
       // The shape of RDS's own managed secrets, so the same tooling reads both.
       // One interpolation: Fn.jsonencode would escape the ephemeral reference into literal text.
       secretStringWo: `\${jsonencode({ "username" = "${username}", "password" = ${password.slice(2, -1)} })}`,
-      secretStringWoVersion: props.version ?? 1,
+      secretStringWoVersion: this.version,
     });
   }
 }

@@ -153,6 +153,23 @@ export class SecureKeyVault extends Construct {
   }
 
   /**
+   * Copies a secret of another cloud into the vault through the write-only `value_wo`: `value` is
+   * ephemeral (e.g. {@link ephemeralSecretsManagerValue}), so neither plan nor state holds it. The
+   * copy is rewritten when `version` changes: pass the source's own version (its producer raises
+   * it on rotation), so a rotated source reaches the copy on the next apply.
+   */
+  copiedSecret(id: string, secretName: string, value: string, version: number): KeyVaultSecret {
+    return new KeyVaultSecret(this, `${id}-secret`, {
+      name: secretName,
+      keyVaultId: this.vault.id,
+      valueWo: value,
+      valueWoVersion: version,
+      contentType: "password",
+      dependsOn: this.dataPlanePath(this.deployerRole("Key Vault Secrets Officer", "writes the generated passwords")),
+    });
+  }
+
+  /**
    * Keeps a value made elsewhere (e.g. a credential another cloud generated) in the vault.
    * `value` is a reference, never a literal.
    */

@@ -24,6 +24,12 @@ export interface GeneratedSecretProps {
    */
   readonly value?: string;
   /**
+   * Store this ephemeral value instead (e.g. a secret of another cloud read by an ephemeral
+   * resource), through `secret_data_wo` with {@link version}: never in plan or state. Raise the
+   * version (pass the source's) to write a new value.
+   */
+  readonly writeOnlyValue?: string;
+  /**
    * Version of the generated password: raising it makes the next apply write a new password into
    * the secret and into every write-only argument fed with {@link GeneratedSecret.version}.
    * @default 1
@@ -48,7 +54,10 @@ export class GeneratedSecret extends Construct {
       secretId: props.secretId,
       replication: { userManaged: { replicas: [{ location: props.region, customerManagedEncryption: { kmsKeyName: props.kmsKeyId } }] } },
     });
-    if (props.value !== undefined) {
+    if (props.writeOnlyValue !== undefined) {
+      this.value = props.writeOnlyValue;
+      new SecretManagerSecretVersion(this, "version", { secret: this.secret.id, secretDataWo: this.value, secretDataWoVersion: this.version });
+    } else if (props.value !== undefined) {
       this.value = props.value;
       new SecretManagerSecretVersion(this, "version", { secret: this.secret.id, secretData: this.value });
     } else {

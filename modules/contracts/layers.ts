@@ -124,6 +124,8 @@ export const DataContract = new Contract("data", {
   replication_source: { type: "string", description: "Stack id of the data stack whose primary this cloud copies (empty on the primary and on standalone clouds)", default: "" },
   replication_status: { type: "string", description: "How this cloud's copy stands: 'primary', 'standalone', the state of the job that keeps the copy (e.g. the GCP migration job's RUNNING), or 'not-built' where the role asks for a copy these stacks do not build yet", default: "pending" },
   postgres_replication_secret_ref: { type: "string", description: "On the primary: reference of the secret holding the PostgreSQL replication user's credentials, never the value (empty elsewhere)", default: "", placeholders: { aws: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${PLACEHOLDER_NAME}` } },
+  postgres_replication_secret_version: { type: "number", description: "On the primary: version of the replication user's generated secret value; copies in other clouds rewrite theirs when it changes (0 elsewhere)", default: 0 },
+  mongodb_copy_secret_version: { type: "number", description: "On the primary: version of the DocumentDB copy user's generated secret value; copies in other clouds rewrite theirs when it changes (0 elsewhere)", default: 0 },
   mongodb_copy_secret_ref: { type: "string", description: "On the primary: reference of the secret holding the DocumentDB copy user's credentials (read on the application database) the MongoDB copies log in with, never the value (empty elsewhere)", default: "", placeholders: { aws: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${PLACEHOLDER_NAME}` } },
 });
 

@@ -289,6 +289,8 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
     replication_status: replicationStatus(env, "aws"),
     postgres_replication_secret_ref: replication ? replication.secret.arn : "",
     mongodb_copy_secret_ref: mongodbCopy ? mongodbCopy.secret.arn : "",
+    postgres_replication_secret_version: replication ? replication.version : 0,
+    mongodb_copy_secret_version: mongodbCopy ? mongodbCopy.version : 0,
   });
   return stack;
 }

@@ -11,13 +11,12 @@
  * its two identities from {@link objectsCopyAccess}.
  */
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
-import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { StorageContainerImmutabilityPolicy } from "@cdktf/provider-azurerm/lib/storage-container-immutability-policy";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
-import { Fn } from "cdktf";
+import { Construct } from "constructs";
 import { awsProvider } from "../../constructs/aws/provider";
 import { ServiceRole, serviceAccountTrust } from "../../constructs/aws/service-role";
 import type { SecureKeyVault } from "../../constructs/azure/key-vault";
@@ -30,6 +29,7 @@ import type { Contract, ContractView, Fields } from "../../modules/contracts/con
 import type { AwsConfig } from "../../modules/config/clouds/aws";
 import { AzureClusterContract, DataContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
+import { ephemeralSecretsManagerValue } from "../../modules/ephemeral";
 import { resourceName } from "../../modules/naming";
 
 /** The Key Vault secret the copy of the primary's replication password lives in. */
@@ -79,8 +79,9 @@ export function postgresRefreshAccess(
   primaryAccount(stack, props.aws);
   const primary = readPrimaryOnce(stack, props.primaryData);
   const cluster = readClusterOnce(stack, props.clusterStack);
-  const source = new DataAwsSecretsmanagerSecretVersion(stack, "replication-secret", { secretId: primary.postgres_replication_secret_ref });
-  props.vault.storedSecret("postgres-source", SOURCE_SECRET_NAME, Fn.lookupNested(Fn.jsondecode(source.secretString), ["password"]));
+  // Read ephemerally and written through value_wo: the password is in neither this stack's plan nor its state.
+  const source = ephemeralSecretsManagerValue(new Construct(stack, "replication-secret"), primary.postgres_replication_secret_ref, "password");
+  props.vault.copiedSecret("postgres-source", SOURCE_SECRET_NAME, source, primary.postgres_replication_secret_version);
   const job = refreshJobIdentity(stack, {
     ...props,
     oidcIssuerUrl: cluster.oidc_issuer_url,
@@ -196,8 +197,8 @@ export function mongodbRefreshAccess(
   primaryAccount(stack, props.aws);
   const primary = readPrimaryOnce(stack, props.primaryData);
   const cluster = readClusterOnce(stack, props.clusterStack);
-  const source = new DataAwsSecretsmanagerSecretVersion(stack, "mongodb-copy-secret", { secretId: primary.mongodb_copy_secret_ref });
-  props.vault.storedSecret("mongodb-source", MONGODB_SOURCE_SECRET_NAME, Fn.lookupNested(Fn.jsondecode(source.secretString), ["password"]));
+  const source = ephemeralSecretsManagerValue(new Construct(stack, "mongodb-copy-secret"), primary.mongodb_copy_secret_ref, "password");
+  props.vault.copiedSecret("mongodb-source", MONGODB_SOURCE_SECRET_NAME, source, primary.mongodb_copy_secret_version);
   props.vault.storedSecret("mongodb-target", MONGODB_TARGET_SECRET_NAME, props.cosmos.primaryMongodbConnectionString);
   const job = refreshJobIdentity(stack, {
     ...props,

@@ -184,6 +184,8 @@ function buildData(scope: Construct, env: EnvironmentConfig, d: DigitalOceanConf
     replication_status: replicationStatus(env, "digitalocean"),
     postgres_replication_secret_ref: "",
     mongodb_copy_secret_ref: "",
+    postgres_replication_secret_version: 0,
+    mongodb_copy_secret_version: 0,
     postgres_replica_endpoint: postgres.replica ? postgres.replica.privateHost : "",
     database_cluster_ids: databases.map((db) => db.cluster.id),
   });

@@ -10,6 +10,7 @@
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { Fn } from "cdktf";
+import { Construct } from "constructs";
 import { GeneratedSecret } from "../../constructs/gcp/generated-secret";
 import { MONGODB_REFRESH_NAMESPACE, MONGODB_REFRESH_SERVICE_ACCOUNT } from "../../constructs/kubernetes/mongodb-refresh-job";
 import { awsProvider } from "../../constructs/aws/provider";
@@ -23,6 +24,7 @@ import type { GcpConfig } from "../../modules/config/clouds/gcp";
 import { DataContract } from "../../modules/contracts/layers";
 import type { ContractView } from "../../modules/contracts/contract";
 import type { LayerStack } from "../../modules/layer-stack";
+import { ephemeralSecretsManagerValue } from "../../modules/ephemeral";
 import { resourceName } from "../../modules/naming";
 
 /** The primary's data contract as this stack reads it. */
@@ -78,12 +80,13 @@ export function mongodbRefreshAccess(
   primary: PrimaryData,
   props: { readonly gcp: GcpConfig; readonly kmsKeyId: string; readonly atlasPassword: GeneratedSecret; readonly projectNumber: string },
 ): MongodbRefreshAccess {
-  const source = new DataAwsSecretsmanagerSecretVersion(stack, "mongodb-copy-secret", { secretId: primary.mongodb_copy_secret_ref });
+  // Read ephemerally and written through secret_data_wo: the password is in neither this stack's plan nor its state.
   const copy = new GeneratedSecret(stack, "mongodb-source-password", {
     secretId: resourceName(stack.env, ["mongodb-source-password"]),
     region: props.gcp.region,
     kmsKeyId: props.kmsKeyId,
-    value: Fn.lookupNested(Fn.jsondecode(source.secretString), ["password"]),
+    writeOnlyValue: ephemeralSecretsManagerValue(new Construct(stack, "mongodb-copy-secret"), primary.mongodb_copy_secret_ref, "password"),
+    version: primary.mongodb_copy_secret_version,
   });
   const principal = mongodbRefreshPrincipal(props.gcp.projectId, props.projectNumber);
   const readable = { "source-password": copy.secret, "atlas-password": props.atlasPassword.secret };

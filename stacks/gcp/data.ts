@@ -128,6 +128,8 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
     replication_status: replicationStatus(env, "gcp", replica?.job.state),
     postgres_replication_secret_ref: "",
     mongodb_copy_secret_ref: "",
+    postgres_replication_secret_version: 0,
+    mongodb_copy_secret_version: 0,
     mongodb_source_host: mongodbRefresh ? mongodbRefresh.sourceHost : "",
     mongodb_source_secret_ref: mongodbRefresh ? mongodbRefresh.sourceSecretId : "",
   });
