@@ -66,6 +66,7 @@ export interface TerraformJson {
   provider?: Record<string, any[]>;
   resource?: Record<string, Record<string, any>>;
   data?: Record<string, Record<string, any>>;
+  ephemeral?: Record<string, Record<string, any>>;
   output?: Record<string, { value: unknown; description?: string; sensitive?: boolean }>;
   locals?: Record<string, unknown>;
 }
