@@ -153,7 +153,7 @@ describe.each(matrix.filter((s) => copyManifests(s.json).length > 0).map((s) => 
     expect(Object.keys(envOf).sort()).toEqual([
       "AWS_REGION", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_WEB_IDENTITY_TOKEN_FILE", "HOME",
       "RCLONE_CACHE_DIR", "RCLONE_CONFIG", "RCLONE_CONFIG_BACKUP_ACCOUNT", "RCLONE_CONFIG_BACKUP_ENV_AUTH", "RCLONE_CONFIG_BACKUP_TYPE",
-      "RCLONE_CONFIG_PRIMARY_ENV_AUTH", "RCLONE_CONFIG_PRIMARY_PROVIDER", "RCLONE_CONFIG_PRIMARY_REGION", "RCLONE_CONFIG_PRIMARY_TYPE",
+      "RCLONE_CONFIG_PRIMARY_ENV_AUTH", "RCLONE_CONFIG_PRIMARY_PROVIDER", "RCLONE_CONFIG_PRIMARY_REGION", "RCLONE_CONFIG_PRIMARY_SERVER_SIDE_ENCRYPTION", "RCLONE_CONFIG_PRIMARY_TYPE",
     ]);
     for (const variable of container.env) expect(variable.valueFrom).toBeUndefined();
     expect(container.envFrom).toBeUndefined();

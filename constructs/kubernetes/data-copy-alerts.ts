@@ -113,8 +113,11 @@ function refreshRules(job: WatchedRefreshJob, hours: number): Record<string, unk
     },
     {
       alert: `${prefix}BackupJobFailed`,
-      // The Jobs a CronJob creates are named `<cronjob>-<minutes since the epoch>`.
-      expr: `max by (cluster, job_name) (kube_job_status_failed{namespace="${job.namespace}", job_name=~"${job.name}-[0-9]+"}) > 0`,
+      // The Jobs a CronJob creates are named `<cronjob>-<minutes since the epoch>`. `kube_job_failed`
+      // is the Job's Failed condition (1 on its condition="true" series): the Job gave up after its
+      // retries. Not `kube_job_status_failed`, the count of failed pods, which a Job that succeeded
+      // on a retry keeps at 1 for as long as it is kept (backoffLimit, successfulJobsHistoryLimit).
+      expr: `max by (cluster, job_name) (kube_job_failed{namespace="${job.namespace}", job_name=~"${job.name}-[0-9]+", condition="true"}) > 0`,
       for: "5m",
       labels: { severity: "warning", ...labels },
       annotations: {

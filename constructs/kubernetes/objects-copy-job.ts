@@ -86,6 +86,12 @@ export class ObjectsCopyJob extends Construct {
       { name: "RCLONE_CONFIG_PRIMARY_PROVIDER", value: "AWS" },
       { name: "RCLONE_CONFIG_PRIMARY_ENV_AUTH", value: "true" },
       { name: "RCLONE_CONFIG_PRIMARY_REGION", value: props.sourceRegion },
+      // The bucket encrypts with SSE-KMS, whose ETags are not MD5s of the data. Only this option
+      // tells rclone so (backend/s3/s3.go at v1.75.0: etagIsNotMD5); without it rclone takes a
+      // single-part object's ETag for its MD5 and writes it as the blob's Content-MD5, so every
+      // copied blob carries a wrong hash (a checked download of it fails) and rclone's own
+      // post-copy hash check compares that ETag with itself. Reads need no key id.
+      { name: "RCLONE_CONFIG_PRIMARY_SERVER_SIDE_ENCRYPTION", value: "aws:kms" },
       { name: "AWS_REGION", value: props.sourceRegion },
       { name: "AWS_ROLE_ARN", value: props.roleArn },
       { name: "AWS_WEB_IDENTITY_TOKEN_FILE", value: `${AWS_TOKEN_DIR}/token` },

@@ -80,7 +80,11 @@ export class ReplicationLagExporter extends Construct {
           // DMS writes a point a minute; look 5 minutes back, shifted by the metric's ingest delay.
           metrics: { prefixes: [DMS_LAG_METRIC_TYPE], interval: "5m", offset: "0s", ingestDelay: true },
         },
-        serviceMonitor: { enabled: true, namespace: props.namespace, interval: "60s", scrapeTimeout: "30s", additionalLabels: { release: props.monitoring.name } },
+        // honorTimestamps off: the exporter stamps each sample with its Cloud Monitoring point's end
+        // time (collectors/monitoring_metrics.go, NewMetricWithTimestamp), which the ingest-delay
+        // shift makes minutes old; samples near or past Prometheus's 5-minute lookback drop out of
+        // instant queries, resetting the lag alert's `for` and flapping its `absent()`. Scrape time it is.
+        serviceMonitor: { enabled: true, namespace: props.namespace, interval: "60s", scrapeTimeout: "30s", honorTimestamps: false, additionalLabels: { release: props.monitoring.name } },
       },
     }).release;
   }
