@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import { parse } from "yaml";
 import { runApp } from "../support/app-output";
 import { stackPlace } from "../support/snapshots";
+import { buildStacks, shippedEnvironment, synthJson } from "../support/synth";
 
 const output = runApp();
 const platforms = [...output.stacks.values()]
@@ -46,4 +47,20 @@ test.each(copyJobs.map((j) => [j.stack, j.name, j.env] as const))("%s: CronJob %
   const expressions = hubRuleExpressions(env);
   const watches = expressions.some((e) => e.includes("time()") && e.includes(`cronjob="${name}"`)) || expressions.some((e) => e.includes("time()") && e.includes("addtocloud_restore_check") && name.endsWith("restore-check"));
   expect(watches).toBe(true);
+});
+
+// Without monitoring on a job's cluster, no kube-state-metrics reports it: a rule for it could only
+// ever fire "absent". Such a job is not watched (the hub's rules name only jobs that can report).
+test("a copy job on a cluster without monitoring gets no rule on the hub", () => {
+  const env = shippedEnvironment("production", (c: any) => { c.platform = { ...c.platform, cloudAddons: { ...c.platform?.cloudAddons, azure: { ...c.platform?.cloudAddons?.azure, monitoring: false } } }; });
+  const { stacks } = buildStacks([env]);
+  const expressions = [...stacks.values()]
+    .filter((s) => s.layer === "platform")
+    .flatMap((s) => manifests(synthJson(s)))
+    .filter((m) => m.kind === "PrometheusRule" && m.metadata.name === "data-copies")
+    .flatMap((m) => m.spec.groups.flatMap((g: any) => g.rules.map((r: any) => String(r.expr))));
+  for (const azureOnly of ["postgres-refresh", "objects-copy"]) expect(expressions.some((e) => e.includes(`cronjob="${azureOnly}"`))).toBe(false);
+  expect(expressions.some((e) => e.includes("addtocloud_restore_check"))).toBe(false);
+  // GKE still reports its MongoDB refresh.
+  expect(expressions.some((e) => e.includes('cronjob="mongodb-refresh"'))).toBe(true);
 });

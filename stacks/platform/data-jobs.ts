@@ -58,15 +58,17 @@ export function dataCopyAlerts(stack: LayerStack, ctx: PlatformContext, monitori
   const env = ctx.env;
   if (!ctx.hub.isHub || !monitoring) return;
   // kube-state-metrics of every cluster reaches the hub labelled with its cluster: one rule per job name covers both clouds' MongoDB refreshes.
+  // A job is watched through its cluster's kube-state-metrics: without monitoring there, its rules would only ever say "absent".
+  const watched = (cloud: "azure" | "gcp") => addonEnabled(env.platform, cloud, "monitoring");
   const refreshJobs: WatchedRefreshJob[] = [
-    ...(azureRefreshes(env) ? [{ namespace: REFRESH_NAMESPACE, name: REFRESH_CRONJOB, engine: "postgres", description: "PostgreSQL backup copy" }] : []),
-    ...(azureCopiesMongodb(env) || gcpCopiesMongodb(env) ? [{ namespace: MONGODB_REFRESH_NAMESPACE, name: MONGODB_REFRESH_CRONJOB, engine: "mongodb", description: "MongoDB copy (Atlas, Cosmos DB)" }] : []),
-    ...(azureCopiesObjects(env) ? [{ namespace: OBJECTS_COPY_NAMESPACE, name: OBJECTS_COPY_CRONJOB, engine: "objects", description: "object copy to Azure Blob" }] : []),
+    ...(azureRefreshes(env) && watched("azure") ? [{ namespace: REFRESH_NAMESPACE, name: REFRESH_CRONJOB, engine: "postgres", description: "PostgreSQL backup copy" }] : []),
+    ...((azureCopiesMongodb(env) && watched("azure")) || (gcpCopiesMongodb(env) && watched("gcp")) ? [{ namespace: MONGODB_REFRESH_NAMESPACE, name: MONGODB_REFRESH_CRONJOB, engine: "mongodb", description: "MongoDB copy (Atlas, Cosmos DB)" }] : []),
+    ...(azureCopiesObjects(env) && watched("azure") ? [{ namespace: OBJECTS_COPY_NAMESPACE, name: OBJECTS_COPY_CRONJOB, engine: "objects", description: "object copy to Azure Blob" }] : []),
   ];
   // The restore check and the lag exporter report through their own cluster's Prometheus.
-  const restoreChecks: WatchedRestoreCheck[] = azureRefreshes(env) && addonEnabled(env.platform, "azure", "monitoring") ? [{ engine: "postgres", description: "PostgreSQL dump" }] : [];
+  const restoreChecks: WatchedRestoreCheck[] = azureRefreshes(env) && watched("azure") ? [{ engine: "postgres", description: "PostgreSQL dump" }] : [];
   const replicationLags: WatchedReplicationLag[] =
-    gcpReplicates(env) && addonEnabled(env.platform, "gcp", "monitoring")
+    gcpReplicates(env) && watched("gcp")
       ? [{ engine: "postgres", metric: REPLICATION_LAG_METRIC, maxSeconds: env.dataCopies.postgres.maxReplicationLagSeconds, description: "PostgreSQL replica on GCP (DMS)" }]
       : [];
   if (refreshJobs.length + restoreChecks.length + replicationLags.length === 0) return;
