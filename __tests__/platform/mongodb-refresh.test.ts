@@ -281,7 +281,30 @@ describe.each(envs.map((env) => [env.name, env] as const))("%s: the MongoDB copy
       if (id.endsWith("-gcp-cluster")) expect([id, onlyResource(json, "google_container_cluster").secret_manager_config !== undefined]).toEqual([id, expected]);
     }
   });
+
+  test("a Cosmos DB account takes key-based metadata writes exactly when the refresh restores into it (mongorestore --drop drops and recreates collections with the account key)", () => {
+    const accounts = expectKeyMetadataWritesFollowRefresh(copyStacks(env));
+    expect(accounts).toBe(env.clouds.azure?.data.cosmosMongo.enabled ? 1 : 0);
+  });
 });
+
+/**
+ * Every Cosmos DB account of these stacks refuses key-based metadata writes (create, drop, index
+ * changes through the MongoDB API with the account key) unless its cloud's platform stack runs the
+ * MongoDB refresh, whose `mongorestore --drop` needs them: refused, the first run would fail on its
+ * first dropped or created collection.
+ */
+function expectKeyMetadataWritesFollowRefresh(stacks: [string, TerraformJson][]): number {
+  const refreshing = new Set(stacks.filter(([id, json]) => id.endsWith("-platform") && manifests(json).length > 0).map(([id]) => id.replace(/-platform$/, "")));
+  let accounts = 0;
+  for (const [id, json] of stacks) {
+    for (const account of Object.values(resourcesOf(json, "azurerm_cosmosdb_account")) as any[]) {
+      accounts += 1;
+      expect([id, account.access_key_metadata_writes_enabled]).toEqual([id, refreshing.has(id.replace(/-data$/, ""))]);
+    }
+  }
+  return accounts;
+}
 
 test("with DocumentDB off on the primary nothing copies MongoDB: no copy secret, no job, no Secret Manager add-on", () => {
   const off = shippedEnvironment("production", (c: any) => { c.clouds.aws.data.documentdb = { ...c.clouds.aws.data.documentdb, enabled: false }; });
@@ -293,4 +316,5 @@ test("with DocumentDB off on the primary nothing copies MongoDB: no copy secret,
     if (id.endsWith("-aws-data")) expect(json.output?.mongodb_copy_secret_ref.value).toBe("");
     if (id.endsWith("-gcp-cluster")) expect(onlyResource(json, "google_container_cluster").secret_manager_config).toBeUndefined();
   }
+  expect(expectKeyMetadataWritesFollowRefresh(copyStacks(off))).toBe(1);
 });
