@@ -234,7 +234,6 @@ describe.each(copies.filter(([, cloud]) => cloud === "azure"))("%s-%s-data gives
 describe.each(copies.filter(([, cloud]) => cloud === "gcp"))("%s-%s-data and cluster give the job its secrets", (name) => {
   const env = shippedEnvironment(name);
   const data = synthJson(stackOf([env], `${name}-gcp-data`));
-  const gcp = env.clouds.gcp!;
 
   test("the copy password is copied from Secrets Manager into Secret Manager (CMEK), and no output carries it", () => {
     expect(data.data?.aws_secretsmanager_secret_version["mongodb-copy-secret"].secret_id).toBe("${data.terraform_remote_state.aws_data.outputs.mongodb_copy_secret_ref}");
@@ -248,7 +247,7 @@ describe.each(copies.filter(([, cloud]) => cloud === "gcp"))("%s-%s-data and clu
 
   test("exactly the job's Kubernetes service account may read exactly the two secrets", () => {
     const members = Object.values(resourcesOf(data, "google_secret_manager_secret_iam_member")) as any[];
-    const principal = `principal://iam.googleapis.com/projects/\${data.google_project.agents_project_2D9B5389.number}/locations/global/workloadIdentityPools/${gcp.projectId}.svc.id.goog/subject/ns/data-copies/sa/mongodb-refresh`;
+    const principal = "principal://iam.googleapis.com/projects/${data.google_project.agents_project_2D9B5389.number}/locations/global/workloadIdentityPools/${data.terraform_remote_state.gcp_cluster.outputs.workload_identity_pool}/subject/ns/data-copies/sa/mongodb-refresh";
     const readers = members.filter((m) => m.member === principal);
     expect(readers.map((m) => m.role)).toEqual(["roles/secretmanager.secretAccessor", "roles/secretmanager.secretAccessor"]);
     expect(readers.map((m) => m.secret_id).sort()).toEqual([
