@@ -213,7 +213,8 @@ describe.each(copies.filter(([, cloud]) => cloud === "azure"))("%s-%s-data gives
     });
     const roles = Object.values(resourcesOf(data, "azurerm_role_assignment")).filter((r: any) => String(r.principal_id).includes("mongodb-refresh-identity")) as any[];
     expect(roles.map((r) => [r.role_definition_name, r.scope]).sort()).toEqual([
-      ["Key Vault Secrets User", expect.stringMatching(/^\$\{azurerm_key_vault\.[\w-]+\.id\}$/)],
+      ["Key Vault Secrets User", expect.stringMatching(/^\$\{azurerm_key_vault_secret\.[\w-]+\.resource_versionless_id\}$/)],
+      ["Key Vault Secrets User", expect.stringMatching(/^\$\{azurerm_key_vault_secret\.[\w-]+\.resource_versionless_id\}$/)],
       ["Storage Blob Data Contributor", "${azurerm_storage_container.mongodb-dumps.resource_manager_id}"],
     ]);
     expect(data.output?.mongodb_dumps_url.value).toBe("${azurerm_storage_account.objects_account_175C6FB7.primary_blob_endpoint}${azurerm_storage_container.mongodb-dumps.name}");
@@ -278,6 +279,20 @@ describe.each(envs.map((env) => [env.name, env] as const))("%s: the MongoDB copy
       if (id.endsWith("-platform")) expect([id, manifests(json).length > 0]).toEqual([id, expected]);
       if (id.endsWith("-data") && cloud !== "aws") expect([id, json.data?.aws_secretsmanager_secret_version?.["mongodb-copy-secret"] !== undefined]).toEqual([id, expected]);
       if (id.endsWith("-gcp-cluster")) expect([id, onlyResource(json, "google_container_cluster").secret_manager_config !== undefined]).toEqual([id, expected]);
+    }
+  });
+
+  test("the MongoDB refresh identity reads exactly its two vault secrets (the copy password, the Cosmos DB connection string), never the whole vault", () => {
+    for (const [id, json] of copyStacks(env)) {
+      if (!id.endsWith("-azure-data")) continue;
+      const secrets = resourcesOf(json, "azurerm_key_vault_secret");
+      const reads = (Object.values(resourcesOf(json, "azurerm_role_assignment")) as any[]).filter((r) => String(r.principal_id).includes("mongodb-refresh-identity") && /Key Vault/.test(r.role_definition_name));
+      const scopes = reads.map((r) => {
+        const secret = /^\$\{azurerm_key_vault_secret\.([\w-]+)\.resource_versionless_id\}$/.exec(r.scope);
+        return [id, r.role_definition_name, secret ? secrets[secret[1]].name : r.scope];
+      });
+      const expected = copyingClouds(env, "mongodb").includes("azure") ? ["cosmos-mongodb-connection-string", "mongodb-source-password"] : [];
+      expect(scopes.sort()).toEqual(expected.map((name) => [id, "Key Vault Secrets User", name]));
     }
   });
 
