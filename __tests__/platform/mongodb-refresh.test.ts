@@ -213,7 +213,8 @@ describe.each(copies.filter(([, cloud]) => cloud === "azure"))("%s-%s-data gives
     });
     const roles = Object.values(resourcesOf(data, "azurerm_role_assignment")).filter((r: any) => String(r.principal_id).includes("mongodb-refresh-identity")) as any[];
     expect(roles.map((r) => [r.role_definition_name, r.scope]).sort()).toEqual([
-      ["Key Vault Secrets User", expect.stringMatching(/^\$\{azurerm_key_vault\.[\w-]+\.id\}$/)],
+      ["Key Vault Secrets User", expect.stringMatching(/^\$\{azurerm_key_vault_secret\.[\w-]+\.resource_versionless_id\}$/)],
+      ["Key Vault Secrets User", expect.stringMatching(/^\$\{azurerm_key_vault_secret\.[\w-]+\.resource_versionless_id\}$/)],
       ["Storage Blob Data Contributor", "${azurerm_storage_container.mongodb-dumps.resource_manager_id}"],
     ]);
     expect(data.output?.mongodb_dumps_url.value).toBe("${azurerm_storage_account.objects_account_175C6FB7.primary_blob_endpoint}${azurerm_storage_container.mongodb-dumps.name}");
@@ -237,7 +238,6 @@ describe.each(copies.filter(([, cloud]) => cloud === "azure"))("%s-%s-data gives
 describe.each(copies.filter(([, cloud]) => cloud === "gcp"))("%s-%s-data and cluster give the job its secrets", (name) => {
   const env = shippedEnvironment(name);
   const data = synthJson(stackOf([env], `${name}-gcp-data`));
-  const gcp = env.clouds.gcp!;
 
   test("the copy password is copied from Secrets Manager into Secret Manager (CMEK), ephemerally and write-only, and no output carries it", () => {
     expect((data as any).ephemeral.aws_secretsmanager_secret_version["mongodb-copy-secret"].secret_id).toBe("${data.terraform_remote_state.aws_data.outputs.mongodb_copy_secret_ref}");
@@ -253,7 +253,7 @@ describe.each(copies.filter(([, cloud]) => cloud === "gcp"))("%s-%s-data and clu
 
   test("exactly the job's Kubernetes service account may read exactly the two secrets", () => {
     const members = Object.values(resourcesOf(data, "google_secret_manager_secret_iam_member")) as any[];
-    const principal = `principal://iam.googleapis.com/projects/\${data.google_project.agents_project_2D9B5389.number}/locations/global/workloadIdentityPools/${gcp.projectId}.svc.id.goog/subject/ns/data-copies/sa/mongodb-refresh`;
+    const principal = "principal://iam.googleapis.com/projects/${data.google_project.agents_project_2D9B5389.number}/locations/global/workloadIdentityPools/${data.terraform_remote_state.gcp_cluster.outputs.workload_identity_pool}/subject/ns/data-copies/sa/mongodb-refresh";
     const readers = members.filter((m) => m.member === principal);
     expect(readers.map((m) => m.role)).toEqual(["roles/secretmanager.secretAccessor", "roles/secretmanager.secretAccessor"]);
     expect(readers.map((m) => m.secret_id).sort()).toEqual([
@@ -286,7 +286,44 @@ describe.each(envs.map((env) => [env.name, env] as const))("%s: the MongoDB copy
       if (id.endsWith("-gcp-cluster")) expect([id, onlyResource(json, "google_container_cluster").secret_manager_config !== undefined]).toEqual([id, expected]);
     }
   });
+
+  test("the MongoDB refresh identity reads exactly its two vault secrets (the copy password, the Cosmos DB connection string), never the whole vault", () => {
+    for (const [id, json] of copyStacks(env)) {
+      if (!id.endsWith("-azure-data")) continue;
+      const secrets = resourcesOf(json, "azurerm_key_vault_secret");
+      const reads = (Object.values(resourcesOf(json, "azurerm_role_assignment")) as any[]).filter((r) => String(r.principal_id).includes("mongodb-refresh-identity") && /Key Vault/.test(r.role_definition_name));
+      const scopes = reads.map((r) => {
+        const secret = /^\$\{azurerm_key_vault_secret\.([\w-]+)\.resource_versionless_id\}$/.exec(r.scope);
+        return [id, r.role_definition_name, secret ? secrets[secret[1]].name : r.scope];
+      });
+      const expected = copyingClouds(env, "mongodb").includes("azure") ? ["cosmos-mongodb-connection-string", "mongodb-source-password"] : [];
+      expect(scopes.sort()).toEqual(expected.map((name) => [id, "Key Vault Secrets User", name]));
+    }
+  });
+
+  test("a Cosmos DB account takes key-based metadata writes exactly when the refresh restores into it (mongorestore --drop drops and recreates collections with the account key)", () => {
+    const accounts = expectKeyMetadataWritesFollowRefresh(copyStacks(env));
+    expect(accounts).toBe(env.clouds.azure?.data.cosmosMongo.enabled ? 1 : 0);
+  });
 });
+
+/**
+ * Every Cosmos DB account of these stacks refuses key-based metadata writes (create, drop, index
+ * changes through the MongoDB API with the account key) unless its cloud's platform stack runs the
+ * MongoDB refresh, whose `mongorestore --drop` needs them: refused, the first run would fail on its
+ * first dropped or created collection.
+ */
+function expectKeyMetadataWritesFollowRefresh(stacks: [string, TerraformJson][]): number {
+  const refreshing = new Set(stacks.filter(([id, json]) => id.endsWith("-platform") && manifests(json).length > 0).map(([id]) => id.replace(/-platform$/, "")));
+  let accounts = 0;
+  for (const [id, json] of stacks) {
+    for (const account of Object.values(resourcesOf(json, "azurerm_cosmosdb_account")) as any[]) {
+      accounts += 1;
+      expect([id, account.access_key_metadata_writes_enabled]).toEqual([id, refreshing.has(id.replace(/-data$/, ""))]);
+    }
+  }
+  return accounts;
+}
 
 test("with DocumentDB off on the primary nothing copies MongoDB: no copy secret, no job, no Secret Manager add-on", () => {
   const off = shippedEnvironment("production", (c: any) => { c.clouds.aws.data.documentdb = { ...c.clouds.aws.data.documentdb, enabled: false }; });
@@ -298,4 +335,5 @@ test("with DocumentDB off on the primary nothing copies MongoDB: no copy secret,
     if (id.endsWith("-aws-data")) expect(json.output?.mongodb_copy_secret_ref.value).toBe("");
     if (id.endsWith("-gcp-cluster")) expect(onlyResource(json, "google_container_cluster").secret_manager_config).toBeUndefined();
   }
+  expect(expectKeyMetadataWritesFollowRefresh(copyStacks(off))).toBe(1);
 });

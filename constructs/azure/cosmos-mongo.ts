@@ -24,6 +24,15 @@ export interface CosmosMongoProps {
   readonly dnsZoneId: string;
   /** Encrypt with this Key Vault key through its identity, after the identity's grant. */
   readonly customerManagedKey: CustomerManagedKey;
+  /**
+   * Let clients holding the account key create and drop collections (and their indexes). Off, the
+   * account refuses every metadata write made with the key (`disableKeyBasedMetadataWriteAccess`,
+   * which covers the MongoDB API's create, drop and index commands): only Resource Manager may change
+   * them. The MongoDB refresh (mongorestore --drop, with the account's connection string) drops and
+   * recreates every collection it restores, so a copy target needs it on.
+   * @default false
+   */
+  readonly keyBasedMetadataWrites?: boolean;
   /** @default false */
   readonly preventDestroy?: boolean;
 }
@@ -51,7 +60,7 @@ export class CosmosMongo extends Construct {
       isVirtualNetworkFilterEnabled: true,
       networkAclBypassForAzureServices: false,
       minimalTlsVersion: "Tls12",
-      accessKeyMetadataWritesEnabled: false,
+      accessKeyMetadataWritesEnabled: props.keyBasedMetadataWrites ?? false,
       backup: { type: "Continuous", tier: props.backupTier },
       identity: { type: "UserAssigned", identityIds: [props.customerManagedKey.identityId] },
       defaultIdentityType: Fn.join("=", ["UserAssignedIdentity", props.customerManagedKey.identityId]),

@@ -174,6 +174,7 @@ export class DumpRestoreJob extends Construct {
     const namespace = dataCopiesNamespace(this, ctx);
     const labels = { "app.kubernetes.io/name": props.name, "app.kubernetes.io/part-of": "addtocloud-data" };
     const annotations = props.serviceAccountAnnotations ?? {};
+    const caConfigMap = `${props.name}-source-ca`;
     // The dump container's scratch limit covers the emptyDir: the pod's effective limit is the
     // larger of the init container's and the sum of the others'.
     const container = (name: string, step: JobStep, variables: readonly { name: string; value: string }[], volumeMounts: Record<string, unknown>[], scratchLimitGb = 1) => ({
@@ -214,7 +215,9 @@ export class DumpRestoreJob extends Construct {
           automountServiceAccountToken: false,
         },
         // Base64 (binaryData): the PEM's line breaks would otherwise be spliced into the release's YAML by Terraform.
-        { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "source-ca", labels }, binaryData: { "bundle.pem": Fn.base64encode(props.sourceCaBundle) } },
+        // Named after the job: every job of the cluster shares the namespace, and Helm refuses to
+        // install an object another release already owns.
+        { apiVersion: "v1", kind: "ConfigMap", metadata: { name: caConfigMap, labels }, binaryData: { "bundle.pem": Fn.base64encode(props.sourceCaBundle) } },
         {
           apiVersion: "secrets-store.csi.x-k8s.io/v1",
           kind: "SecretProviderClass",
@@ -257,7 +260,7 @@ export class DumpRestoreJob extends Construct {
                     containers,
                     volumes: [
                       { name: "secrets", csi: { driver: props.secrets.driver, readOnly: true, volumeAttributes: { secretProviderClass: props.name } } },
-                      { name: "source-ca", configMap: { name: "source-ca" } },
+                      { name: "source-ca", configMap: { name: caConfigMap } },
                       { name: "work", emptyDir: { sizeLimit: `${scratch}Gi` } },
                       ...(props.credentialsScratch ? [{ name: "credentials", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }] : []),
                     ],

@@ -118,6 +118,11 @@ function refreshJobIdentity(
     place: { resourceGroupName: string; location: string };
     readsWhat: string;
     keepsWhat: string;
+    /**
+     * Resource ids of the only secrets the job may read (Key Vault Secrets User on each).
+     * @default every secret of the vault
+     */
+    readonly readsSecrets?: Record<string, string>;
   },
 ): { clientId: string; dumpsUrl: string; dumpsContainerId: string } {
   const job = `${props.engine}-refresh`;
@@ -133,13 +138,16 @@ function refreshJobIdentity(
     subject: `system:serviceaccount:${REFRESH_NAMESPACE}:${props.serviceAccount}`,
     audience: ["api://AzureADTokenExchange"],
   });
-  new RoleAssignment(stack, `${job}-reads-secrets`, {
-    scope: props.vault.vault.id,
-    roleDefinitionName: "Key Vault Secrets User",
-    principalId: identity.principalId,
-    principalType: "ServicePrincipal",
-    description: props.readsWhat,
-  });
+  const readScopes = props.readsSecrets ? Object.entries(props.readsSecrets).map(([name, id]) => [`${job}-reads-${name}`, id]) : [[`${job}-reads-secrets`, props.vault.vault.id]];
+  for (const [id, scope] of readScopes) {
+    new RoleAssignment(stack, id, {
+      scope,
+      roleDefinitionName: "Key Vault Secrets User",
+      principalId: identity.principalId,
+      principalType: "ServicePrincipal",
+      description: props.readsWhat,
+    });
+  }
   const dumps = new StorageContainer(stack, `${props.engine}-dumps`, {
     name: `${props.engine}-dumps`,
     storageAccountId: props.objects.account.id,
@@ -198,8 +206,8 @@ export function mongodbRefreshAccess(
   const primary = readPrimaryOnce(stack, props.primaryData);
   const cluster = readClusterOnce(stack, props.clusterStack);
   const source = ephemeralSecretsManagerValue(new Construct(stack, "mongodb-copy-secret"), primary.mongodb_copy_secret_ref, "password");
-  props.vault.copiedSecret("mongodb-source", MONGODB_SOURCE_SECRET_NAME, source, primary.mongodb_copy_secret_version);
-  props.vault.storedSecret("mongodb-target", MONGODB_TARGET_SECRET_NAME, props.cosmos.primaryMongodbConnectionString);
+  const sourceSecret = props.vault.copiedSecret("mongodb-source", MONGODB_SOURCE_SECRET_NAME, source, primary.mongodb_copy_secret_version);
+  const targetSecret = props.vault.storedSecret("mongodb-target", MONGODB_TARGET_SECRET_NAME, props.cosmos.primaryMongodbConnectionString);
   const job = refreshJobIdentity(stack, {
     ...props,
     oidcIssuerUrl: cluster.oidc_issuer_url,
@@ -207,6 +215,9 @@ export function mongodbRefreshAccess(
     serviceAccount: MONGODB_REFRESH_SERVICE_ACCOUNT,
     readsWhat: "The MongoDB refresh job reads the DocumentDB copy password and the Cosmos DB connection string",
     keepsWhat: "The MongoDB refresh job keeps every archive in the immutable container",
+    // Its two secrets only: the connection string carries the Cosmos DB account key, and the vault
+    // also holds the PostgreSQL passwords, which this job has no use for.
+    readsSecrets: { "source-password": sourceSecret.resourceVersionlessId, "connection-string": targetSecret.resourceVersionlessId },
   });
   return {
     sourceHost: primary.mongodb_endpoint,

@@ -233,6 +233,8 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
     });
   }
 
+  // Cosmos DB is refreshed from the primary's DocumentDB by a CronJob on AKS (platform stack).
+  const copiesMongodb = primaryData !== undefined && env.clouds.aws !== undefined && copyingClouds(env, "mongodb").includes("azure");
   const mongo = d.cosmosMongo.enabled
     ? new CosmosMongo(stack, "mongo", {
         ...place,
@@ -244,6 +246,8 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
         endpointSubnetId: network.endpoints_subnet_id,
         dnsZoneId: network.mongo_dns_zone_id,
         customerManagedKey: cmk,
+        // The refresh's mongorestore --drop drops and recreates collections with the account key.
+        keyBasedMetadataWrites: copiesMongodb,
         preventDestroy: production,
       })
     : undefined;
@@ -294,9 +298,8 @@ function buildData(scope: Construct, env: EnvironmentConfig, azure: AzureConfig,
       ? objectsCopyAccess(stack, { aws: env.clouds.aws, primaryData, clusterStack, objects, place })
       : undefined;
 
-  // Cosmos DB is refreshed from the primary's DocumentDB by a CronJob on AKS (platform stack).
   const mongodbRefresh =
-    primaryData && env.clouds.aws && mongo && copyingClouds(env, "mongodb").includes("azure")
+    primaryData && env.clouds.aws && mongo && copiesMongodb
       ? mongodbRefreshAccess(stack, { aws: env.clouds.aws, primaryData, clusterStack, vault, objects, cosmos: mongo.account, place })
       : undefined;
 

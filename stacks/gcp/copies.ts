@@ -78,7 +78,18 @@ export interface MongodbRefreshAccess {
 export function mongodbRefreshAccess(
   stack: LayerStack,
   primary: PrimaryData,
-  props: { readonly gcp: GcpConfig; readonly kmsKeyId: string; readonly atlasPassword: GeneratedSecret; readonly projectNumber: string },
+  props: {
+    readonly gcp: GcpConfig;
+    readonly kmsKeyId: string;
+    readonly atlasPassword: GeneratedSecret;
+    readonly projectNumber: string;
+    /**
+     * The cluster's Workload Identity pool (`<project>.svc.id.goog`), read from the cluster stack's
+     * contract: IAM refuses a binding naming the pool before a cluster with Workload Identity has
+     * created it ("Identity Pool does not exist"), so reading it orders this stack after the cluster.
+     */
+    readonly workloadPool: string;
+  },
 ): MongodbRefreshAccess {
   // Read ephemerally and written through secret_data_wo: the password is in neither this stack's plan nor its state.
   const copy = new GeneratedSecret(stack, "mongodb-source-password", {
@@ -88,7 +99,7 @@ export function mongodbRefreshAccess(
     writeOnlyValue: ephemeralSecretsManagerValue(new Construct(stack, "mongodb-copy-secret"), primary.mongodb_copy_secret_ref, "password"),
     version: primary.mongodb_copy_secret_version,
   });
-  const principal = mongodbRefreshPrincipal(props.gcp.projectId, props.projectNumber);
+  const principal = mongodbRefreshPrincipal(props.workloadPool, props.projectNumber);
   const readable = { "source-password": copy.secret, "atlas-password": props.atlasPassword.secret };
   for (const [name, secret] of Object.entries(readable)) {
     new SecretManagerSecretIamMember(stack, `mongodb-refresh-reads-${name}`, { secretId: secret.id, role: "roles/secretmanager.secretAccessor", member: principal });
@@ -97,8 +108,8 @@ export function mongodbRefreshAccess(
 }
 
 /** The IAM principal of the MongoDB refresh job's Kubernetes service account (Workload Identity Federation for GKE). */
-export function mongodbRefreshPrincipal(projectId: string, projectNumber: string): string {
-  return `principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${projectId}.svc.id.goog/subject/ns/${MONGODB_REFRESH_NAMESPACE}/sa/${MONGODB_REFRESH_SERVICE_ACCOUNT}`;
+export function mongodbRefreshPrincipal(workloadPool: string, projectNumber: string): string {
+  return `principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${workloadPool}/subject/ns/${MONGODB_REFRESH_NAMESPACE}/sa/${MONGODB_REFRESH_SERVICE_ACCOUNT}`;
 }
 
 /** The primary bucket, copied hourly into `sinkBucketName`. */

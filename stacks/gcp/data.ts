@@ -15,7 +15,7 @@ import { ServiceAgents } from "../../constructs/gcp/service-agents";
 import { ATLAS_GCP_REGIONS, GcpConfig } from "../../modules/config/clouds/gcp";
 import type { EnvironmentConfig } from "../../modules/config/environment";
 import { copySourceStackId, copyingClouds, replicationStatus } from "../../modules/config/data-roles";
-import { GcpDataContract, GcpNetworkContract } from "../../modules/contracts/layers";
+import { GcpClusterContract, GcpDataContract, GcpNetworkContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
 import { resourceName } from "../../modules/naming";
 import { mongodbRefreshAccess, objectCopy, postgresReplica, readPrimary } from "./copies";
@@ -24,7 +24,7 @@ import { gcpStack } from "./stack";
 /**
  * @param primaryData the data stack of the primary on AWS, when this cloud's Cloud SQL replicates it
  */
-export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig, networkStack: LayerStack, primaryData?: LayerStack): LayerStack {
+export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpConfig, networkStack: LayerStack, clusterStack: LayerStack, primaryData?: LayerStack): LayerStack {
   const stack = gcpStack(scope, env, gcp, "data");
   new RandomProvider(stack, "random");
   const network = stack.read(GcpNetworkContract, networkStack);
@@ -109,7 +109,16 @@ export function buildGcpData(scope: Construct, env: EnvironmentConfig, gcp: GcpC
 
   if (copiesObjects && primary && env.clouds.aws) objectCopy(stack, primary, env.clouds.aws, gcp, objects.name);
   // Atlas is refreshed from the primary's DocumentDB by a CronJob on GKE (platform stack).
-  const mongodbRefresh = copiesMongodb && primary && mongodb ? mongodbRefreshAccess(stack, primary, { gcp, kmsKeyId: key.id, atlasPassword: mongodb.password, projectNumber: agents.projectNumber }) : undefined;
+  const mongodbRefresh =
+    copiesMongodb && primary && mongodb
+      ? mongodbRefreshAccess(stack, primary, {
+          gcp,
+          kmsKeyId: key.id,
+          atlasPassword: mongodb.password,
+          projectNumber: agents.projectNumber,
+          workloadPool: stack.read(GcpClusterContract, clusterStack).workload_identity_pool,
+        })
+      : undefined;
 
   stack.publish(GcpDataContract, {
     data_role: d.role,

@@ -27,7 +27,7 @@ export function buildGcpStacks(scope: Construct, env: EnvironmentConfig, built: 
   const bootstrap = buildBootstrap(scope, env, gcp);
   const network = buildNetwork(scope, env, gcp);
   const cluster = buildCluster(scope, env, gcp, network);
-  const data = buildGcpData(scope, env, gcp, network, built.aws?.data);
+  const data = buildGcpData(scope, env, gcp, network, cluster, built.aws?.data);
   const messaging = buildGcpMessaging(scope, env, gcp, network);
   return { bootstrap, network, cluster, data, messaging };
 }
