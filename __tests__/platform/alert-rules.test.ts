@@ -96,11 +96,19 @@ describe("production's data-copy alerts, evaluated by promtool", () => {
     ]);
   });
 
-  test("a failed Job pages for its own CronJob only", () => {
-    const failed = (job: string) => `kube_job_failed{cluster="production-gcp", namespace="data-copies", job_name="${job}", condition="true"}`;
-    promtoolTest([{ series: failed("mongodb-refresh-29000000"), values: steps(1, 12) }], [
-      { at: "10m", alert: "MongodbBackupJobFailed", firing: [{ cluster: "production-gcp", job_name: "mongodb-refresh-29000000", cronjob: "mongodb-refresh", engine: "mongodb", severity: severity("MongodbBackupJobFailed") }] },
-      { at: "10m", alert: "PostgresBackupJobFailed", firing: [] },
+  test("a failed Job pages for its own CronJob only, and only until a later run succeeds", () => {
+    const job = (metric: string, name: string, extra = "") => `${metric}{cluster="production-gcp", namespace="data-copies", job_name="${name}"${extra}}`;
+    const lastSuccess = `kube_cronjob_status_last_successful_time{cluster="production-gcp", namespace="data-copies", cronjob="mongodb-refresh"}`;
+    // A run started at t=600 s fails; nothing has succeeded yet: it pages. At 2 h a later run
+    // succeeds (last success 7200 s): the failed Job object is still there, but no longer pages.
+    promtoolTest([
+      { series: job("kube_job_failed", "mongodb-refresh-10", ', condition="true"'), values: steps(1, 36) },
+      { series: job("kube_job_status_start_time", "mongodb-refresh-10"), values: steps(600, 36) },
+      { series: lastSuccess, values: `${steps("_", 24)} ${steps(7200, 12)}` },
+    ], [
+      { at: "20m", alert: "MongodbBackupJobFailed", firing: [{ cluster: "production-gcp", job_name: "mongodb-refresh-10", cronjob: "mongodb-refresh", engine: "mongodb", severity: severity("MongodbBackupJobFailed") }] },
+      { at: "20m", alert: "PostgresBackupJobFailed", firing: [] },
+      { at: "2h30m", alert: "MongodbBackupJobFailed", firing: [] },
     ]);
   });
 

@@ -89,6 +89,9 @@ function alertPrefix(engine: string): string {
 function refreshRules(job: WatchedRefreshJob, hours: number): Record<string, unknown>[] {
   const prefix = alertPrefix(job.engine);
   const selector = `namespace="${job.namespace}", cronjob="${job.name}"`;
+  const cronjob = selector;
+  // The Jobs a CronJob creates are named `<cronjob>-<minutes since the epoch>`.
+  const jobs = `namespace="${job.namespace}", job_name=~"${job.name}-[0-9]+"`;
   const labels = { engine: job.engine, cronjob: job.name };
   return [
     {
@@ -117,7 +120,13 @@ function refreshRules(job: WatchedRefreshJob, hours: number): Record<string, unk
       // is the Job's Failed condition (1 on its condition="true" series): the Job gave up after its
       // retries. Not `kube_job_status_failed`, the count of failed pods, which a Job that succeeded
       // on a retry keeps at 1 for as long as it is kept (backoffLimit, successfulJobsHistoryLimit).
-      expr: `max by (cluster, job_name) (kube_job_failed{namespace="${job.namespace}", job_name=~"${job.name}-[0-9]+", condition="true"}) > 0`,
+      // Only a failed Job that started after the CronJob's last success pages: a failed Job object
+      // stays for ttlSecondsAfterFinished (7 days) after later runs have succeeded. Never succeeded: 0.
+      expr: [
+        `max by (cluster, job_name) (kube_job_status_start_time{${jobs}} and on (cluster, namespace, job_name) (kube_job_failed{${jobs}, condition="true"} == 1))`,
+        `> on (cluster) group_left ()`,
+        `(max by (cluster) (kube_cronjob_status_last_successful_time{${cronjob}}) or on (cluster) (max by (cluster) (kube_job_status_start_time{${jobs}}) * 0))`,
+      ].join(" "),
       for: "5m",
       labels: { severity: "warning", ...labels },
       annotations: {
