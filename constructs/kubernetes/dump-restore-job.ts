@@ -184,7 +184,9 @@ export class DumpRestoreJob extends Construct {
       // Fresh objects per container: a shared one would become a YAML alias in the release values.
       env: variables.map((variable) => ({ ...variable })),
       resources: {
-        requests: { cpu: "250m", memory: "512Mi", "ephemeral-storage": "256Mi" },
+        // The container that fills the scratch volume requests its size: the scheduler then places
+        // the pod on a node with that much local disk free instead of evicting it mid-dump.
+        requests: { cpu: "250m", memory: "512Mi", "ephemeral-storage": scratchLimitGb > 1 ? `${scratchLimitGb}Gi` : "256Mi" },
         limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": `${scratchLimitGb}Gi` },
       },
       securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },

@@ -157,7 +157,7 @@ export class ObjectsCopyJob extends Construct {
                         args: rcloneArgs(props),
                         env: env.map((variable) => ({ ...variable })),
                         resources: {
-                          requests: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "64Mi" },
+                          requests: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "576Mi" },
                           // Uploads buffer transfers x azureblob upload_concurrency (16) x chunk (4 MiB) = 256 MiB.
                           limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "1Gi" },
                         },
