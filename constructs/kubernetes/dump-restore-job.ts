@@ -15,6 +15,7 @@
 import type { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Fn, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { copyCronJob } from "./copy-cronjob";
 import { ManifestBundle } from "./manifest-bundle";
 import { platformNamespace } from "./namespace";
 import type { PlatformContext } from "./platform-context";
@@ -226,52 +227,37 @@ export class DumpRestoreJob extends Construct {
           metadata: { name: props.name, labels },
           spec: props.secrets.providerClassSpec,
         },
-        {
-          apiVersion: "batch/v1",
-          kind: "CronJob",
-          metadata: { name: props.name, labels },
-          spec: {
-            schedule: props.schedule,
-            timeZone: "Etc/UTC",
-            concurrencyPolicy: "Forbid",
-            startingDeadlineSeconds: 3600,
-            successfulJobsHistoryLimit: 3,
-            failedJobsHistoryLimit: 3,
-            jobTemplate: {
-              metadata: { labels },
-              spec: {
-                backoffLimit: 2,
-                activeDeadlineSeconds: 6 * 3600,
-                ttlSecondsAfterFinished: 7 * 86400,
-                template: {
-                  metadata: { labels: { ...labels, ...props.podLabels } },
-                  spec: {
-                    serviceAccountName: props.name,
-                    // Workload-identity tokens are projected by the webhook or requested by the CSI driver; no API token is needed.
-                    automountServiceAccountToken: false,
-                    restartPolicy: "Never",
-                    securityContext: { runAsNonRoot: true, runAsUser: props.runAsUser, runAsGroup: props.runAsUser, fsGroup: props.runAsUser, seccompProfile: { type: "RuntimeDefault" } },
-                    initContainers: [
-                      container("dump", props.dump, props.env, [
-                        { name: "secrets", mountPath: SECRETS_DIR, readOnly: true },
-                        { name: "source-ca", mountPath: CA_DIR, readOnly: true },
-                        { name: "work", mountPath: WORK_DIR },
-                        ...credentials(),
-                      ], scratch + 1),
-                    ],
-                    containers,
-                    volumes: [
-                      { name: "secrets", csi: { driver: props.secrets.driver, readOnly: true, volumeAttributes: { secretProviderClass: props.name } } },
-                      { name: "source-ca", configMap: { name: caConfigMap } },
-                      { name: "work", emptyDir: { sizeLimit: `${scratch}Gi` } },
-                      ...(props.credentialsScratch ? [{ name: "credentials", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }] : []),
-                    ],
-                  },
-                },
-              },
+        copyCronJob({
+          name: props.name,
+          labels,
+          schedule: props.schedule,
+          backoffLimit: 2,
+          template: {
+            metadata: { labels: { ...labels, ...props.podLabels } },
+            spec: {
+              serviceAccountName: props.name,
+              // Workload-identity tokens are projected by the webhook or requested by the CSI driver; no API token is needed.
+              automountServiceAccountToken: false,
+              restartPolicy: "Never",
+              securityContext: { runAsNonRoot: true, runAsUser: props.runAsUser, runAsGroup: props.runAsUser, fsGroup: props.runAsUser, seccompProfile: { type: "RuntimeDefault" } },
+              initContainers: [
+                container("dump", props.dump, props.env, [
+                  { name: "secrets", mountPath: SECRETS_DIR, readOnly: true },
+                  { name: "source-ca", mountPath: CA_DIR, readOnly: true },
+                  { name: "work", mountPath: WORK_DIR },
+                  ...credentials(),
+                ], scratch + 1),
+              ],
+              containers,
+              volumes: [
+                { name: "secrets", csi: { driver: props.secrets.driver, readOnly: true, volumeAttributes: { secretProviderClass: props.name } } },
+                { name: "source-ca", configMap: { name: caConfigMap } },
+                { name: "work", emptyDir: { sizeLimit: `${scratch}Gi` } },
+                ...(props.credentialsScratch ? [{ name: "credentials", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }] : []),
+              ],
             },
           },
-        },
+        }),
       ],
     });
   }

@@ -14,6 +14,7 @@
  */
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { copyCronJob } from "./copy-cronjob";
 import { ManifestBundle } from "./manifest-bundle";
 import type { PlatformContext } from "./platform-context";
 import { REFRESH_NAMESPACE } from "./postgres-refresh-job";
@@ -117,72 +118,57 @@ export class ObjectsCopyJob extends Construct {
           metadata: { name: OBJECTS_COPY_SERVICE_ACCOUNT, labels: { ...labels }, annotations: { "azure.workload.identity/client-id": props.clientId } },
           automountServiceAccountToken: false,
         },
-        {
-          apiVersion: "batch/v1",
-          kind: "CronJob",
-          metadata: { name: OBJECTS_COPY_CRONJOB, labels: { ...labels } },
-          spec: {
-            schedule: props.schedule,
-            timeZone: "Etc/UTC",
-            concurrencyPolicy: "Forbid",
-            startingDeadlineSeconds: 1800,
-            successfulJobsHistoryLimit: 3,
-            failedJobsHistoryLimit: 3,
-            jobTemplate: {
-              metadata: { labels: { ...labels } },
-              spec: {
-                backoffLimit: 2,
-                // A first copy longer than this is cut and continued by the next run (copy skips what is there).
-                activeDeadlineSeconds: 6 * 3600,
-                ttlSecondsAfterFinished: 7 * 86400,
-                template: {
-                  metadata: { labels: { ...labels, "azure.workload.identity/use": "true" } },
-                  spec: {
-                    serviceAccountName: OBJECTS_COPY_SERVICE_ACCOUNT,
-                    // Both tokens are projected (the AWS one below, the Azure one by the webhook); no API token.
-                    automountServiceAccountToken: false,
-                    restartPolicy: "Never",
-                    securityContext: {
-                      runAsNonRoot: true,
-                      runAsUser: RCLONE_UID,
-                      runAsGroup: RCLONE_UID,
-                      fsGroup: RCLONE_UID,
-                      seccompProfile: { type: "RuntimeDefault" },
-                    },
-                    containers: [
-                      {
-                        name: "rclone",
-                        image: RCLONE_IMAGE,
-                        command: ["rclone"],
-                        args: rcloneArgs(props),
-                        env: env.map((variable) => ({ ...variable })),
-                        resources: {
-                          requests: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "576Mi" },
-                          // Uploads buffer transfers x azureblob upload_concurrency (16) x chunk (4 MiB) = 256 MiB.
-                          limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "1Gi" },
-                        },
-                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                        volumeMounts: [
-                          { name: "aws-token", mountPath: AWS_TOKEN_DIR, readOnly: true },
-                          { name: "scratch", mountPath: SCRATCH_DIR },
-                        ],
-                      },
-                    ],
-                    volumes: [
-                      {
-                        name: "aws-token",
-                        projected: {
-                          sources: [{ serviceAccountToken: { audience: OBJECTS_COPY_AWS_AUDIENCE, expirationSeconds: 3600, path: "token" } }],
-                        },
-                      },
-                      { name: "scratch", emptyDir: { sizeLimit: "512Mi" } },
-                    ],
+        copyCronJob({
+          name: OBJECTS_COPY_CRONJOB,
+          labels,
+          schedule: props.schedule,
+          backoffLimit: 2,
+          startingDeadlineSeconds: 1800,
+          template: {
+            metadata: { labels: { ...labels, "azure.workload.identity/use": "true" } },
+            spec: {
+              serviceAccountName: OBJECTS_COPY_SERVICE_ACCOUNT,
+              // Both tokens are projected (the AWS one below, the Azure one by the webhook); no API token.
+              automountServiceAccountToken: false,
+              restartPolicy: "Never",
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: RCLONE_UID,
+                runAsGroup: RCLONE_UID,
+                fsGroup: RCLONE_UID,
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+              containers: [
+                {
+                  name: "rclone",
+                  image: RCLONE_IMAGE,
+                  command: ["rclone"],
+                  args: rcloneArgs(props),
+                  env: env.map((variable) => ({ ...variable })),
+                  resources: {
+                    requests: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "576Mi" },
+                    // Uploads buffer transfers x azureblob upload_concurrency (16) x chunk (4 MiB) = 256 MiB.
+                    limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "1Gi" },
+                  },
+                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                  volumeMounts: [
+                    { name: "aws-token", mountPath: AWS_TOKEN_DIR, readOnly: true },
+                    { name: "scratch", mountPath: SCRATCH_DIR },
+                  ],
+                },
+              ],
+              volumes: [
+                {
+                  name: "aws-token",
+                  projected: {
+                    sources: [{ serviceAccountToken: { audience: OBJECTS_COPY_AWS_AUDIENCE, expirationSeconds: 3600, path: "token" } }],
                   },
                 },
-              },
+                { name: "scratch", emptyDir: { sizeLimit: "512Mi" } },
+              ],
             },
           },
-        },
+        }),
       ],
     });
   }

@@ -59,7 +59,8 @@ export class PinnedChart extends Construct {
       version: source.version,
       namespace: props.namespace,
       createNamespace: props.createNamespace ?? true,
-      values: props.values ? [stringify(props.values, { sortMapEntries: true })] : undefined,
+      // No anchors or aliases: a value object used twice is written out twice, as a reviewer reads it.
+      values: props.values ? [stringify(props.values, { sortMapEntries: true, aliasDuplicateObjects: false })] : undefined,
       atomic: true,
       cleanupOnFail: true,
       wait: true,

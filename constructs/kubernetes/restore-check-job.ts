@@ -16,6 +16,7 @@
  */
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { copyCronJob } from "./copy-cronjob";
 import { RESTORE_CHECK_METRICS } from "./data-copy-alerts";
 import { ManifestBundle } from "./manifest-bundle";
 import type { PlatformContext } from "./platform-context";
@@ -220,54 +221,39 @@ export class PostgresRestoreCheckJob extends Construct {
             },
           },
         },
-        {
-          apiVersion: "batch/v1",
-          kind: "CronJob",
-          metadata: { name: RESTORE_CHECK_CRONJOB, labels: { ...labels } },
-          spec: {
-            schedule: props.schedule,
-            timeZone: "Etc/UTC",
-            concurrencyPolicy: "Forbid",
-            startingDeadlineSeconds: 3600,
-            successfulJobsHistoryLimit: 3,
-            failedJobsHistoryLimit: 3,
-            jobTemplate: {
-              metadata: { labels: { ...labels } },
-              spec: {
-                // A failed check is pushed as such; one retry covers a node lost mid-run.
-                backoffLimit: 1,
-                activeDeadlineSeconds: 6 * 3600,
-                ttlSecondsAfterFinished: 7 * 86400,
-                template: {
-                  metadata: { labels: { ...labels, "azure.workload.identity/use": "true" } },
-                  spec: {
-                    serviceAccountName: RESTORE_CHECK_SERVICE_ACCOUNT,
-                    automountServiceAccountToken: false,
-                    restartPolicy: "Never",
-                    securityContext: { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, fsGroup: 70, seccompProfile: { type: "RuntimeDefault" } },
-                    initContainers: [
-                      container("fetch", UPLOADER_IMAGE, ["python3", "-c", fetchScript()], [{ name: "DUMPS_URL", value: props.dumpsUrl }], [work], scratch + 1),
-                      container("restore", POSTGRES_CLIENT_IMAGE, ["/bin/sh", "-c", restoreCheckScript()], [
-                        { name: "TARGET_HOST", value: props.targetHost },
-                        { name: "TARGET_USER", value: props.targetUser },
-                      ], [{ name: "secrets", mountPath: SECRETS_DIR, readOnly: true }, work]),
-                    ],
-                    containers: [
-                      container("report", UPLOADER_IMAGE, ["python3", "-c", reportScript()], [
-                        { name: "PUSHGATEWAY_URL", value: props.pushgatewayUrl },
-                        { name: "ENGINE", value: "postgres" },
-                      ], [work]),
-                    ],
-                    volumes: [
-                      { name: "secrets", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: "postgres-restore-check" } } },
-                      { name: "work", emptyDir: { sizeLimit: `${scratch}Gi` } },
-                    ],
-                  },
-                },
-              },
+        copyCronJob({
+          name: RESTORE_CHECK_CRONJOB,
+          labels,
+          schedule: props.schedule,
+          // A failed check is pushed as such; one retry covers a node lost mid-run.
+          backoffLimit: 1,
+          template: {
+            metadata: { labels: { ...labels, "azure.workload.identity/use": "true" } },
+            spec: {
+              serviceAccountName: RESTORE_CHECK_SERVICE_ACCOUNT,
+              automountServiceAccountToken: false,
+              restartPolicy: "Never",
+              securityContext: { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, fsGroup: 70, seccompProfile: { type: "RuntimeDefault" } },
+              initContainers: [
+                container("fetch", UPLOADER_IMAGE, ["python3", "-c", fetchScript()], [{ name: "DUMPS_URL", value: props.dumpsUrl }], [work], scratch + 1),
+                container("restore", POSTGRES_CLIENT_IMAGE, ["/bin/sh", "-c", restoreCheckScript()], [
+                  { name: "TARGET_HOST", value: props.targetHost },
+                  { name: "TARGET_USER", value: props.targetUser },
+                ], [{ name: "secrets", mountPath: SECRETS_DIR, readOnly: true }, work]),
+              ],
+              containers: [
+                container("report", UPLOADER_IMAGE, ["python3", "-c", reportScript()], [
+                  { name: "PUSHGATEWAY_URL", value: props.pushgatewayUrl },
+                  { name: "ENGINE", value: "postgres" },
+                ], [work]),
+              ],
+              volumes: [
+                { name: "secrets", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: "postgres-restore-check" } } },
+                { name: "work", emptyDir: { sizeLimit: `${scratch}Gi` } },
+              ],
             },
           },
-        },
+        }),
       ],
     });
   }

@@ -2,7 +2,7 @@
  * The PostgreSQL backup copy on Azure: the backup server is refreshed from the AWS primary by a
  * CronJob on AKS (constructs/kubernetes/postgres-refresh-job.ts, in the platform stack). This
  * stack gives that job what it needs: the primary's replication password copied from Secrets
- * Manager into the data Key Vault (read at plan time, never output), and a user-assigned identity
+ * Manager into the data Key Vault (read ephemerally, written write-only, never output), and a user-assigned identity
  * federated to the job's service account on the cluster's OIDC issuer, allowed to read the vault's
  * secrets and to write the dumps into an immutable container of the objects account (time-based
  * retention: 35 days, locked in production, so not even the account's owners can delete a dump early).
@@ -184,8 +184,8 @@ export interface MongodbRefreshAccess {
 
 /**
  * What the MongoDB refresh job on AKS needs (constructs/kubernetes/mongodb-refresh-job.ts): the
- * DocumentDB copy user's password copied from Secrets Manager into the data vault (read at plan
- * time: the value is in this stack's state, as the PostgreSQL one), the Cosmos DB account's
+ * DocumentDB copy user's password copied from Secrets Manager into the data vault (read
+ * ephemerally and written write-only, as the PostgreSQL one: not in this stack's state), the Cosmos DB account's
  * MongoDB connection string in the same vault (it carries the account key, an attribute of the
  * account that is in this stack's state anyway), and the job's identity with its own immutable
  * `mongodb-dumps` container.
