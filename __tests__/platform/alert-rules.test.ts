@@ -112,6 +112,15 @@ describe("production's data-copy alerts, evaluated by promtool", () => {
     ]);
   });
 
+  test("a MongoDB refresh that never succeeds on GKE pages after 26 h although AKS's, of the same name, succeeds", () => {
+    // One CronJob name on two clusters: a cluster-less absent() would be satisfied by AKS alone.
+    const lastSuccess = (cluster: string) => `kube_cronjob_status_last_successful_time{cluster="${cluster}", namespace="data-copies", cronjob="mongodb-refresh"}`;
+    promtoolTest([{ series: lastSuccess("production-azure"), values: steps(600, 12 * 27) }], [
+      { at: "25h", alert: "MongodbBackupNeverRestored", firing: [] },
+      { at: "26h30m", alert: "MongodbBackupNeverRestored", firing: [{ cluster: "production-gcp", namespace: "data-copies", cronjob: "mongodb-refresh", engine: "mongodb", severity: severity("MongodbBackupNeverRestored") }] },
+    ]);
+  });
+
   test("the verified dump's age pages past 26 h; a new verified dump clears it", () => {
     const verified = `addtocloud_restore_check_verified_dump_timestamp_seconds{cluster="production-azure", engine="postgres", job="restore-check"}`;
     // A dump from t=0 verified, then at 24 h a check verifies a dump taken at 22 h (79200 s).

@@ -49,6 +49,20 @@ test.each(copyJobs.map((j) => [j.stack, j.name, j.env] as const))("%s: CronJob %
   expect(watches).toBe(true);
 });
 
+// A CronJob name may run on several clusters (the MongoDB refresh on AKS and GKE): the rule saying
+// "never succeeded" must expect a success from this job's own cluster, or another cluster's success
+// hides it. The hub's own series carry no external label (cluster="").
+test.each(copyJobs.filter((j) => !j.name.endsWith("restore-check")).map((j) => [j.stack, j.name, j.env] as const))(
+  "%s: CronJob %s is expected to succeed on its own cluster (absent per cluster)",
+  (stack, name, env) => {
+    const { cloud } = stackPlace(stack);
+    const hub = platforms.find((p) => p.env === env && manifests(p.json).some((m) => m.kind === "PrometheusRule" && m.metadata.name === "data-copies"))!;
+    const cluster = hub.id === stack ? "" : `${env}-${cloud}`;
+    const terms = hubRuleExpressions(env).flatMap((e) => e.split(" or "));
+    expect(terms).toContain(`absent(kube_cronjob_status_last_successful_time{cluster="${cluster}", namespace="data-copies", cronjob="${name}"})`);
+  },
+);
+
 // Without monitoring on a job's cluster, no kube-state-metrics reports it: a rule for it could only
 // ever fire "absent". Such a job is not watched (the hub's rules name only jobs that can report).
 test("a copy job on a cluster without monitoring gets no rule on the hub", () => {

@@ -183,7 +183,7 @@ describe.each(refreshing.map((env) => [env.name, env] as const))("%s: the hub al
 
   test("fires when the newest successful refresh (a restored backup) is older than 26 hours, or never happened", () => {
     expect(rules.PostgresBackupStale.expr).toBe('time() - max by (cluster) (kube_cronjob_status_last_successful_time{namespace="data-copies", cronjob="postgres-refresh"}) > 26 * 3600');
-    expect(rules.PostgresBackupNeverRestored).toMatchObject({ expr: 'absent(kube_cronjob_status_last_successful_time{namespace="data-copies", cronjob="postgres-refresh"})', for: "26h" });
+    expect(rules.PostgresBackupNeverRestored).toMatchObject({ expr: 'absent(kube_cronjob_status_last_successful_time{cluster="production-azure", namespace="data-copies", cronjob="postgres-refresh"})', for: "26h" });
     // Only the Jobs of this CronJob (`<cronjob>-<minutes>`), not every Job of the namespace (the restore check runs there too).
     expect(rules.PostgresBackupJobFailed.expr).toContain('kube_job_failed{namespace="data-copies", job_name=~"postgres-refresh-[0-9]+", condition="true"}');
   });

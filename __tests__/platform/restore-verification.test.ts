@@ -292,7 +292,7 @@ describe("the hub's rules", () => {
 
   test("the refresh job's rules keep their behaviour (kube-state-metrics of data-copies/postgres-refresh)", () => {
     expect(rules.PostgresBackupStale.expr).toBe('time() - max by (cluster) (kube_cronjob_status_last_successful_time{namespace="data-copies", cronjob="postgres-refresh"}) > 26 * 3600');
-    expect(rules.PostgresBackupNeverRestored).toMatchObject({ expr: 'absent(kube_cronjob_status_last_successful_time{namespace="data-copies", cronjob="postgres-refresh"})', for: "26h" });
+    expect(rules.PostgresBackupNeverRestored).toMatchObject({ expr: 'absent(kube_cronjob_status_last_successful_time{cluster="production-azure", namespace="data-copies", cronjob="postgres-refresh"})', for: "26h" });
   });
 
   test("the lag bound is dataCopies.postgres.maxReplicationLagSeconds, on the exporter's name of the DMS metric", () => {

@@ -28,6 +28,12 @@ export interface WatchedRefreshJob {
   readonly engine: string;
   /** What the copy is, for summaries, e.g. "PostgreSQL backup copy". */
   readonly description: string;
+  /**
+   * The mesh names of the clusters that run the CronJob (the `cluster` label their Prometheus adds
+   * on remote write): each is expected to report a success, so one cluster whose copy never succeeds
+   * pages even while the same-named CronJob of another cluster succeeds.
+   */
+  readonly clusters: readonly string[];
 }
 
 /** An engine whose newest archived dump a restore check verifies, pushing {@link RESTORE_CHECK_METRICS}. */
@@ -86,7 +92,16 @@ function alertPrefix(engine: string): string {
   return engine.charAt(0).toUpperCase() + engine.slice(1);
 }
 
-function refreshRules(job: WatchedRefreshJob, hours: number): Record<string, unknown>[] {
+/**
+ * The `cluster` matcher of a cluster's series on the hub: external labels are added on remote write
+ * only, so the hub's own series carry none (`cluster=""` matches a missing label, and the alert
+ * takes the hub's `cluster` when Prometheus sends it).
+ */
+function clusterMatcher(cluster: string, hubCluster: string): string {
+  return `cluster="${cluster === hubCluster ? "" : cluster}"`;
+}
+
+function refreshRules(job: WatchedRefreshJob, hours: number, hubCluster: string): Record<string, unknown>[] {
   const prefix = alertPrefix(job.engine);
   const selector = `namespace="${job.namespace}", cronjob="${job.name}"`;
   const cronjob = selector;
@@ -106,11 +121,13 @@ function refreshRules(job: WatchedRefreshJob, hours: number): Record<string, unk
     },
     {
       alert: `${prefix}BackupNeverRestored`,
-      expr: `absent(kube_cronjob_status_last_successful_time{${selector}})`,
+      // One absent() per cluster: a selector without `cluster` is satisfied by any one cluster's
+      // success, so the MongoDB refresh that never succeeds on GKE would hide behind AKS's.
+      expr: job.clusters.map((cluster) => `absent(kube_cronjob_status_last_successful_time{${clusterMatcher(cluster, hubCluster)}, ${selector}})`).join(" or "),
       for: `${hours}h`,
       labels: { severity: "critical", ...labels },
       annotations: {
-        summary: `No refresh of the ${job.description} has succeeded for ${hours} h (or the job's metrics do not reach the hub)`,
+        summary: `No refresh of the ${job.description} has succeeded on {{ $labels.cluster }} for ${hours} h (or the job's metrics do not reach the hub)`,
         runbook: `${RUNBOOK}#runbook-restore`,
       },
     },
@@ -196,7 +213,7 @@ export class DataCopyAlerts extends Construct {
     super(scope, id);
     const hours = props.maxBackupAgeHours ?? 26;
     const rules = [
-      ...props.refreshJobs.flatMap((job) => refreshRules(job, hours)),
+      ...props.refreshJobs.flatMap((job) => refreshRules(job, hours, ctx.meshClusterName)),
       ...(props.restoreChecks ?? []).flatMap((check) => restoreCheckRules(check, hours)),
       ...(props.replicationLags ?? []).flatMap((lag) => replicationLagRules(lag)),
     ];

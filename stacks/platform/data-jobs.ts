@@ -27,6 +27,7 @@ import type { EnvironmentConfig } from "../../modules/config/environment";
 import type { ContractView } from "../../modules/contracts/contract";
 import { AzureDataContract, GcpDataContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
+import { meshClusterName } from "./index";
 
 /** Whether Azure refreshes a PostgreSQL backup copy from the AWS primary (and so archives and verifies dumps). */
 function azureRefreshes(env: EnvironmentConfig): boolean {
@@ -60,10 +61,15 @@ export function dataCopyAlerts(stack: LayerStack, ctx: PlatformContext, monitori
   // kube-state-metrics of every cluster reaches the hub labelled with its cluster: one rule per job name covers both clouds' MongoDB refreshes.
   // A job is watched through its cluster's kube-state-metrics: without monitoring there, its rules would only ever say "absent".
   const watched = (cloud: "azure" | "gcp") => addonEnabled(env.platform, cloud, "monitoring");
+  // The MongoDB refresh runs under one name on AKS and GKE: each cluster is expected to report its own success.
+  const mongodbClusters = [
+    ...(azureCopiesMongodb(env) && watched("azure") ? [meshClusterName(env, "azure")] : []),
+    ...(gcpCopiesMongodb(env) && watched("gcp") ? [meshClusterName(env, "gcp")] : []),
+  ];
   const refreshJobs: WatchedRefreshJob[] = [
-    ...(azureRefreshes(env) && watched("azure") ? [{ namespace: REFRESH_NAMESPACE, name: REFRESH_CRONJOB, engine: "postgres", description: "PostgreSQL backup copy" }] : []),
-    ...((azureCopiesMongodb(env) && watched("azure")) || (gcpCopiesMongodb(env) && watched("gcp")) ? [{ namespace: MONGODB_REFRESH_NAMESPACE, name: MONGODB_REFRESH_CRONJOB, engine: "mongodb", description: "MongoDB copy (Atlas, Cosmos DB)" }] : []),
-    ...(azureCopiesObjects(env) && watched("azure") ? [{ namespace: OBJECTS_COPY_NAMESPACE, name: OBJECTS_COPY_CRONJOB, engine: "objects", description: "object copy to Azure Blob" }] : []),
+    ...(azureRefreshes(env) && watched("azure") ? [{ namespace: REFRESH_NAMESPACE, name: REFRESH_CRONJOB, engine: "postgres", description: "PostgreSQL backup copy", clusters: [meshClusterName(env, "azure")] }] : []),
+    ...(mongodbClusters.length > 0 ? [{ namespace: MONGODB_REFRESH_NAMESPACE, name: MONGODB_REFRESH_CRONJOB, engine: "mongodb", description: "MongoDB copy (Atlas, Cosmos DB)", clusters: mongodbClusters }] : []),
+    ...(azureCopiesObjects(env) && watched("azure") ? [{ namespace: OBJECTS_COPY_NAMESPACE, name: OBJECTS_COPY_CRONJOB, engine: "objects", description: "object copy to Azure Blob", clusters: [meshClusterName(env, "azure")] }] : []),
   ];
   // The restore check and the lag exporter report through their own cluster's Prometheus.
   const restoreChecks: WatchedRestoreCheck[] = azureRefreshes(env) && watched("azure") ? [{ engine: "postgres", description: "PostgreSQL dump" }] : [];
