@@ -38,3 +38,8 @@ function fitLength(name: string, maxLength: number, separator: string): string {
   const hash = createHash("sha256").update(name).digest("hex").slice(0, 6);
   return `${name.slice(0, maxLength - hash.length - separator.length).replace(/-+$/, "")}${separator}${hash}`;
 }
+
+/** The mesh's name for a cluster (Istio's cluster name, Prometheus' `cluster` label): distinct per environment and cloud. */
+export function meshClusterName(env: Pick<EnvironmentConfig, "name">, cloud: string): string {
+  return `${env.name}-${cloud}`;
+}

@@ -169,3 +169,19 @@ describe("restore verification and replication-lag settings are checked before a
     expect(problemsOf(shipped("production", (c) => { c.dataCopies = { postgres: { verifySchedule: "0 */12 * * *", maxReplicationLagSeconds: 60 } }; }))).toEqual([]);
   });
 });
+
+describe("copy-user password versions (rotation) are whole numbers from 1", () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    ["a replication password version of zero", { postgres: { replicationPasswordVersion: 0 } }, "production.dataCopies.postgres.replicationPasswordVersion: must be 1 or more"],
+    ["a fractional copy password version", { mongodb: { copyPasswordVersion: 1.5 } }, "production.dataCopies.mongodb.copyPasswordVersion: must be a whole number"],
+    ["a version as text", { mongodb: { copyPasswordVersion: "2" } }, "production.dataCopies.mongodb.copyPasswordVersion: must be a whole number"],
+  ];
+  test.each(cases)("%s", (_name, dataCopies, expected) => {
+    expect(problemsOf(shipped("production", (c) => { c.dataCopies = dataCopies; }))).toEqual([expected]);
+  });
+
+  test("both default to 1", () => {
+    const loaded = loadEnvironments([shipped("production")])[0].dataCopies;
+    expect([loaded.postgres.replicationPasswordVersion, loaded.mongodb.copyPasswordVersion]).toEqual([1, 1]);
+  });
+});

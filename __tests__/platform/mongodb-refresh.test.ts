@@ -337,3 +337,14 @@ test("with DocumentDB off on the primary nothing copies MongoDB: no copy secret,
   }
   expect(expectKeyMetadataWritesFollowRefresh(copyStacks(off))).toBe(1);
 });
+
+// Rotation: raising a copy user's password version in config writes a new password on the primary
+// and, through the primary's contract, rewrites every copy of it (their write-only version follows).
+test("raising the copy-user password versions rotates the primary's secrets and publishes the new versions", () => {
+  const rotated = shippedEnvironment("production", (c: any) => { c.dataCopies = { postgres: { replicationPasswordVersion: 3 }, mongodb: { copyPasswordVersion: 2 } }; });
+  const aws = synthJson(stackOf([rotated], "production-aws-data"));
+  const versions = Object.values(resourcesOf(aws, "aws_secretsmanager_secret_version")).map((v: any) => v.secret_string_wo_version).sort();
+  expect(versions).toEqual([2, 3]);
+  expect(aws.output?.postgres_replication_secret_version.value).toBe(3);
+  expect(aws.output?.mongodb_copy_secret_version.value).toBe(2);
+});

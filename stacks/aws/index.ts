@@ -214,6 +214,7 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
     replication = new ReplicationCredentials(stack, "postgres-replication", {
       secretName: `${prefix}-postgres-replication`,
       kmsKeyArn: key.arn,
+      version: env.dataCopies.postgres.replicationPasswordVersion,
     });
   }
   // The MongoDB copies (mongodump on GKE and AKS) log in to DocumentDB as a read-only user whose password lives only here.
@@ -224,6 +225,7 @@ function buildData(scope: Construct, env: EnvironmentConfig, aws: AwsConfig, net
     mongodbCopy = new ReplicationCredentials(stack, "mongodb-copy", {
       secretName: `${prefix}-mongodb-copy`,
       kmsKeyArn: key.arn,
+      version: env.dataCopies.mongodb.copyPasswordVersion,
       username: MONGODB_COPY_USER,
       description: `DocumentDB user ${MONGODB_COPY_USER} (read on the application database): the MongoDB copies in ${mongodbCopies.join(", ")} dump the primary with it`,
     });

@@ -27,7 +27,7 @@ import type { EnvironmentConfig } from "../../modules/config/environment";
 import type { ContractView } from "../../modules/contracts/contract";
 import { AzureDataContract, GcpDataContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
-import { meshClusterName } from "./index";
+import { meshClusterName } from "../../modules/naming";
 
 /** Whether Azure refreshes a PostgreSQL backup copy from the AWS primary (and so archives and verifies dumps). */
 function azureRefreshes(env: EnvironmentConfig): boolean {

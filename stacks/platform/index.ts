@@ -16,13 +16,11 @@ import { addonEnabled } from "../../modules/config/clouds/platform";
 import { EnvironmentConfig, KubernetesCloud, enabledClouds } from "../../modules/config/environment";
 import { PlatformContract } from "../../modules/contracts/layers";
 import { LayerStack } from "../../modules/layer-stack";
+import { meshClusterName } from "../../modules/naming";
 import { connectCluster } from "./connect";
 import { dataCopyAlerts, dataJobs } from "./data-jobs";
 
-/** The mesh's name for a cluster: distinct per environment and cloud. */
-export function meshClusterName(env: EnvironmentConfig, cloud: KubernetesCloud): string {
-  return `${env.name}-${cloud}`;
-}
+export { meshClusterName } from "../../modules/naming";
 
 /**
  * @param dataStack the same cloud's data stack, read only by the data jobs that need it (the

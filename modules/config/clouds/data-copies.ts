@@ -26,6 +26,13 @@ export const CronSchedule = z.string().superRefine((value, ctx) => {
 export const COPIED_ENGINES = ["postgres", "mongodb", "objects"] as const;
 export type CopiedEngine = (typeof COPIED_ENGINES)[number];
 
+/**
+ * Version of a generated copy-user password on the primary: raising it writes a new password into
+ * Secrets Manager and, through the primary's contract, into every copy of it in other clouds on
+ * their next apply (rotation runbook, docs/data-across-clouds.md).
+ */
+const PasswordVersion = z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }).positive({ error: "must be 1 or more" }).default(1);
+
 export const DataCopiesConfig = z
   .object({
     /**
@@ -61,6 +68,11 @@ export const DataCopiesConfig = z
          * @default 300
          */
         maxReplicationLagSeconds: z.number({ error: "must be a number of seconds" }).int({ error: "must be a whole number of seconds" }).positive({ error: "must be positive" }).default(300),
+        /**
+         * Version of the replication user's generated password (`addtocloud_replication`): raise it to rotate.
+         * @default 1
+         */
+        replicationPasswordVersion: PasswordVersion,
       })
       .strict()
       .prefault({}),
@@ -84,6 +96,11 @@ export const DataCopiesConfig = z
          * @default every 6 hours on the hour
          */
         refreshSchedule: CronSchedule.default("0 */6 * * *"),
+        /**
+         * Version of the DocumentDB copy user's generated password (`addtocloud_copy`): raise it to rotate.
+         * @default 1
+         */
+        copyPasswordVersion: PasswordVersion,
       })
       .strict()
       .prefault({}),
