@@ -21,6 +21,7 @@ import { RESTORE_CHECK_METRICS } from "./data-copy-alerts";
 import { ManifestBundle } from "./manifest-bundle";
 import type { PlatformContext } from "./platform-context";
 import { POSTGRES_CLIENT_IMAGE, REFRESH_NAMESPACE, UPLOADER_IMAGE } from "./postgres-refresh-job";
+import { keyVaultSecrets } from "./dump-restore-job";
 
 export const RESTORE_CHECK_SERVICE_ACCOUNT = "postgres-restore-check";
 export const RESTORE_CHECK_CRONJOB = "postgres-restore-check";
@@ -210,16 +211,12 @@ export class PostgresRestoreCheckJob extends Construct {
           apiVersion: "secrets-store.csi.x-k8s.io/v1",
           kind: "SecretProviderClass",
           metadata: { name: "postgres-restore-check", labels: { ...labels } },
-          spec: {
-            provider: "azure",
-            parameters: {
-              usePodIdentity: "false",
-              clientID: props.clientId,
-              keyvaultName: props.keyVaultName,
-              tenantId: props.tenantId,
-              objects: ["array:", "  - |", `    objectName: ${props.targetSecretName}`, "    objectType: secret", "    objectAlias: target-password"].join("\n"),
-            },
-          },
+          spec: keyVaultSecrets({
+            clientId: props.clientId,
+            keyVaultName: props.keyVaultName,
+            tenantId: props.tenantId,
+            objects: [{ objectName: props.targetSecretName, objectAlias: "target-password" }],
+          }).providerClassSpec,
         },
         copyCronJob({
           name: RESTORE_CHECK_CRONJOB,
