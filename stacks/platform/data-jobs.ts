@@ -23,36 +23,19 @@ import { PostgresRestoreCheckJob, RESTORE_CHECK_APP } from "../../constructs/kub
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import { addonEnabled } from "../../modules/config/clouds/platform";
 import { copyingClouds } from "../../modules/config/data-roles";
-import type { EnvironmentConfig } from "../../modules/config/environment";
+import type { CopiedEngine } from "../../modules/config/clouds/data-copies";
+import type { EnvironmentConfig, KubernetesCloud } from "../../modules/config/environment";
 import type { ContractView } from "../../modules/contracts/contract";
 import { AzureDataContract, GcpDataContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
 import { meshClusterName } from "../../modules/naming";
 
-/** Whether Azure refreshes a PostgreSQL backup copy from the AWS primary (and so archives and verifies dumps). */
-function azureRefreshes(env: EnvironmentConfig): boolean {
-  return env.clouds.azure !== undefined && env.clouds.aws !== undefined && copyingClouds(env, "postgres").includes("azure");
-}
-
-/** Whether Azure refreshes Cosmos DB from the primary's DocumentDB. */
-function azureCopiesMongodb(env: EnvironmentConfig): boolean {
-  return env.clouds.azure !== undefined && env.clouds.aws !== undefined && copyingClouds(env, "mongodb").includes("azure") && env.clouds.azure.data.cosmosMongo.enabled;
-}
-
-/** Whether GCP refreshes Atlas from the primary's DocumentDB. */
-function gcpCopiesMongodb(env: EnvironmentConfig): boolean {
-  return env.clouds.aws !== undefined && env.clouds.gcp?.data.mongodbAtlas !== undefined && copyingClouds(env, "mongodb").includes("gcp");
-}
-
-/** Whether Azure copies the primary's objects into its Blob container. */
-function azureCopiesObjects(env: EnvironmentConfig): boolean {
-  return env.clouds.azure !== undefined && env.clouds.aws !== undefined && copyingClouds(env, "objects").includes("azure");
-}
-
-/** Whether GCP follows the AWS primary's PostgreSQL through DMS (stacks/gcp/data.ts). */
-function gcpReplicates(env: EnvironmentConfig): boolean {
-  return env.clouds.gcp !== undefined && env.clouds.aws !== undefined && copyingClouds(env, "postgres").includes("gcp");
-}
+/**
+ * Whether `cloud` receives the primary's `engine` through a copy these stacks build. copyingClouds
+ * already requires the primary (on AWS: the loader refuses another) and the cloud to run the engine
+ * (Cosmos DB enabled, Atlas configured).
+ */
+const copies = (env: EnvironmentConfig, engine: CopiedEngine, cloud: KubernetesCloud): boolean => copyingClouds(env, engine).includes(cloud);
 
 /** Alert rules on the hub for the data jobs of every cluster. */
 export function dataCopyAlerts(stack: LayerStack, ctx: PlatformContext, monitoring: Release | undefined): void {
@@ -63,18 +46,18 @@ export function dataCopyAlerts(stack: LayerStack, ctx: PlatformContext, monitori
   const watched = (cloud: "azure" | "gcp") => addonEnabled(env.platform, cloud, "monitoring");
   // The MongoDB refresh runs under one name on AKS and GKE: each cluster is expected to report its own success.
   const mongodbClusters = [
-    ...(azureCopiesMongodb(env) && watched("azure") ? [meshClusterName(env, "azure")] : []),
-    ...(gcpCopiesMongodb(env) && watched("gcp") ? [meshClusterName(env, "gcp")] : []),
+    ...(copies(env, "mongodb", "azure") && watched("azure") ? [meshClusterName(env, "azure")] : []),
+    ...(copies(env, "mongodb", "gcp") && watched("gcp") ? [meshClusterName(env, "gcp")] : []),
   ];
   const refreshJobs: WatchedRefreshJob[] = [
-    ...(azureRefreshes(env) && watched("azure") ? [{ namespace: REFRESH_NAMESPACE, name: REFRESH_CRONJOB, engine: "postgres", description: "PostgreSQL backup copy", clusters: [meshClusterName(env, "azure")] }] : []),
+    ...(copies(env, "postgres", "azure") && watched("azure") ? [{ namespace: REFRESH_NAMESPACE, name: REFRESH_CRONJOB, engine: "postgres", description: "PostgreSQL backup copy", clusters: [meshClusterName(env, "azure")] }] : []),
     ...(mongodbClusters.length > 0 ? [{ namespace: MONGODB_REFRESH_NAMESPACE, name: MONGODB_REFRESH_CRONJOB, engine: "mongodb", description: "MongoDB copy (Atlas, Cosmos DB)", clusters: mongodbClusters }] : []),
-    ...(azureCopiesObjects(env) && watched("azure") ? [{ namespace: OBJECTS_COPY_NAMESPACE, name: OBJECTS_COPY_CRONJOB, engine: "objects", description: "object copy to Azure Blob", clusters: [meshClusterName(env, "azure")] }] : []),
+    ...(copies(env, "objects", "azure") && watched("azure") ? [{ namespace: OBJECTS_COPY_NAMESPACE, name: OBJECTS_COPY_CRONJOB, engine: "objects", description: "object copy to Azure Blob", clusters: [meshClusterName(env, "azure")] }] : []),
   ];
   // The restore check and the lag exporter report through their own cluster's Prometheus.
-  const restoreChecks: WatchedRestoreCheck[] = azureRefreshes(env) && watched("azure") ? [{ engine: "postgres", description: "PostgreSQL dump" }] : [];
+  const restoreChecks: WatchedRestoreCheck[] = copies(env, "postgres", "azure") && watched("azure") ? [{ engine: "postgres", description: "PostgreSQL dump" }] : [];
   const replicationLags: WatchedReplicationLag[] =
-    gcpReplicates(env) && watched("gcp")
+    copies(env, "postgres", "gcp") && watched("gcp")
       ? [{ engine: "postgres", metric: REPLICATION_LAG_METRIC, maxSeconds: env.dataCopies.postgres.maxReplicationLagSeconds, description: "PostgreSQL replica on GCP (DMS)" }]
       : [];
   if (refreshJobs.length + restoreChecks.length + replicationLags.length === 0) return;
@@ -89,9 +72,9 @@ export function dataJobs(stack: LayerStack, ctx: PlatformContext, dataStack: Lay
 function azureDataJobs(stack: LayerStack, ctx: PlatformContext, dataStack: LayerStack, monitoring: Release | undefined): void {
   const env = ctx.env;
   if (!env.clouds.azure || !env.clouds.aws) return;
-  const copiesPostgres = azureRefreshes(env);
-  const copiesMongodb = azureCopiesMongodb(env);
-  const copiesObjects = azureCopiesObjects(env);
+  const copiesPostgres = copies(env, "postgres", "azure");
+  const copiesMongodb = copies(env, "mongodb", "azure");
+  const copiesObjects = copies(env, "objects", "azure");
   if (!copiesPostgres && !copiesMongodb && !copiesObjects) return;
   const data = stack.read(AzureDataContract, dataStack);
   const tenantId = env.clouds.azure.tenantId;
@@ -177,12 +160,12 @@ function postgresRefresh(stack: LayerStack, ctx: PlatformContext, data: Contract
  */
 function gcpDataJobs(stack: LayerStack, ctx: PlatformContext, dataStack: LayerStack, monitoring: Release | undefined): void {
   const env = ctx.env;
-  if (env.clouds.gcp && monitoring && gcpReplicates(env)) {
+  if (env.clouds.gcp && monitoring && copies(env, "postgres", "gcp")) {
     // Not injected: the exporter talks to Google's API, and Prometheus scrapes it in plain HTTP.
     const namespace = dataCopiesNamespace(stack, ctx);
     new ReplicationLagExporter(stack, "replication-lag-exporter", ctx, { namespace: REFRESH_NAMESPACE, projectId: env.clouds.gcp.projectId, monitoring, dependsOn: [namespace] });
   }
-  if (!env.clouds.aws || !gcpCopiesMongodb(env)) return;
+  if (!env.clouds.aws || !copies(env, "mongodb", "gcp")) return;
   const data = stack.read(GcpDataContract, dataStack);
   new MongoRefreshJob(stack, "mongodb-refresh", ctx, {
     schedule: env.dataCopies.mongodb.refreshSchedule,
