@@ -5,6 +5,19 @@
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 
+/**
+ * The stack an ephemeral block is written into (a stack override: cdktf 0.21 has no class for
+ * ephemeral resources) and its block name, `scope`'s path below the stack.
+ */
+function ephemeralName(scope: Construct): { stack: TerraformStack; name: string } {
+  const stack = TerraformStack.of(scope);
+  const name = scope.node.path
+    .slice(stack.node.path.length + 1)
+    .replace(/\//g, "_")
+    .replace(/[^A-Za-z0-9_-]/g, "_");
+  return { stack, name };
+}
+
 /** Properties for {@link ephemeralPassword}. */
 export interface EphemeralPasswordProps {
   /** @default 32 */
@@ -20,11 +33,7 @@ export interface EphemeralPasswordProps {
  * stack override named after `scope`'s path. Returns the reference to the password.
  */
 export function ephemeralPassword(scope: Construct, props: EphemeralPasswordProps = {}): string {
-  const stack = TerraformStack.of(scope);
-  const name = scope.node.path
-    .slice(stack.node.path.length + 1)
-    .replace(/\//g, "_")
-    .replace(/[^A-Za-z0-9_-]/g, "_");
+  const { stack, name } = ephemeralName(scope);
   // No special characters, like the managed passwords before: they go into connection strings.
   stack.addOverride(`ephemeral.random_password.${name}`, { length: props.length ?? 32, special: false });
   return `\${ephemeral.random_password.${name}.result}`;
@@ -38,11 +47,7 @@ export function ephemeralPassword(scope: Construct, props: EphemeralPasswordProp
  * write-only arguments take the result; pass the JSON key to read (`password`) to get that field.
  */
 export function ephemeralSecretsManagerValue(scope: Construct, secretId: string, jsonKey?: string): string {
-  const stack = TerraformStack.of(scope);
-  const name = scope.node.path
-    .slice(stack.node.path.length + 1)
-    .replace(/\//g, "_")
-    .replace(/[^A-Za-z0-9_-]/g, "_");
+  const { stack, name } = ephemeralName(scope);
   stack.addOverride(`ephemeral.aws_secretsmanager_secret_version.${name}`, { secret_id: secretId });
   const value = `ephemeral.aws_secretsmanager_secret_version.${name}.secret_string`;
   return jsonKey ? `\${jsondecode(${value})["${jsonKey}"]}` : `\${${value}}`;
