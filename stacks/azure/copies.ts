@@ -25,7 +25,7 @@ import { OBJECTS_COPY_AWS_AUDIENCE, OBJECTS_COPY_NAMESPACE, OBJECTS_COPY_SERVICE
 import { REFRESH_NAMESPACE, REFRESH_SERVICE_ACCOUNT } from "../../constructs/kubernetes/postgres-refresh-job";
 import { MONGODB_REFRESH_SERVICE_ACCOUNT } from "../../constructs/kubernetes/mongodb-refresh-job";
 import type { CosmosdbAccount } from "@cdktf/provider-azurerm/lib/cosmosdb-account";
-import type { Contract, ContractView, Fields } from "../../modules/contracts/contract";
+import type { ContractView } from "../../modules/contracts/contract";
 import type { AwsConfig } from "../../modules/config/clouds/aws";
 import { AzureClusterContract, DataContract } from "../../modules/contracts/layers";
 import type { LayerStack } from "../../modules/layer-stack";
@@ -50,20 +50,24 @@ export interface PostgresRefreshAccess {
   readonly oidcIssuerUrl: string;
 }
 
-/** Contracts read once per stack (a second read would declare the same remote state twice). */
-const reads = new WeakMap<LayerStack, Map<string, unknown>>();
-function readOnce<F extends Fields>(stack: LayerStack, contract: Contract<F>, producer: LayerStack): ContractView<F> {
-  let byProducer = reads.get(stack);
-  if (!byProducer) reads.set(stack, (byProducer = new Map()));
-  if (!byProducer.has(producer.node.id)) byProducer.set(producer.node.id, stack.read(contract, producer));
-  return byProducer.get(producer.node.id) as ContractView<F>;
+/** The primary's data contract and the AKS cluster's contract, read once per stack. */
+type Sources = { primary: ContractView<typeof DataContract.fields>; cluster: ContractView<typeof AzureClusterContract.fields> };
+const sources = new WeakMap<LayerStack, Sources>();
+
+/**
+ * What every copy path of this stack reads: the primary's and the cluster's contracts (a second
+ * read would declare the same remote state twice), with the AWS provider of the primary's account
+ * configured once.
+ */
+function readSources(stack: LayerStack, props: { aws: AwsConfig; primaryData: LayerStack; clusterStack: LayerStack }): Sources {
+  let read = sources.get(stack);
+  if (!read) {
+    awsProvider(stack, props.aws);
+    read = { primary: stack.read(DataContract, props.primaryData), cluster: stack.read(AzureClusterContract, props.clusterStack) };
+    sources.set(stack, read);
+  }
+  return read;
 }
-const readPrimaryOnce = (stack: LayerStack, primaryData: LayerStack) => readOnce(stack, DataContract, primaryData);
-/** The AWS provider of the primary's account, configured once per stack. */
-function primaryAccount(stack: LayerStack, aws: AwsConfig): void {
-  if (!stack.node.tryFindChild("aws")) awsProvider(stack, aws);
-}
-const readClusterOnce = (stack: LayerStack, clusterStack: LayerStack) => readOnce(stack, AzureClusterContract, clusterStack);
 
 export function postgresRefreshAccess(
   stack: LayerStack,
@@ -76,9 +80,7 @@ export function postgresRefreshAccess(
     place: { resourceGroupName: string; location: string };
   },
 ): PostgresRefreshAccess {
-  primaryAccount(stack, props.aws);
-  const primary = readPrimaryOnce(stack, props.primaryData);
-  const cluster = readClusterOnce(stack, props.clusterStack);
+  const { primary, cluster } = readSources(stack, props);
   // Read ephemerally and written through value_wo: the password is in neither this stack's plan nor its state.
   const source = ephemeralSecretsManagerValue(new Construct(stack, "replication-secret"), primary.postgres_replication_secret_ref, "password");
   props.vault.copiedSecret("postgres-source", SOURCE_SECRET_NAME, source, primary.postgres_replication_secret_version);
@@ -202,9 +204,7 @@ export function mongodbRefreshAccess(
     place: { resourceGroupName: string; location: string };
   },
 ): MongodbRefreshAccess {
-  primaryAccount(stack, props.aws);
-  const primary = readPrimaryOnce(stack, props.primaryData);
-  const cluster = readClusterOnce(stack, props.clusterStack);
+  const { primary, cluster } = readSources(stack, props);
   const source = ephemeralSecretsManagerValue(new Construct(stack, "mongodb-copy-secret"), primary.mongodb_copy_secret_ref, "password");
   const sourceSecret = props.vault.copiedSecret("mongodb-source", MONGODB_SOURCE_SECRET_NAME, source, primary.mongodb_copy_secret_version);
   const targetSecret = props.vault.storedSecret("mongodb-target", MONGODB_TARGET_SECRET_NAME, props.cosmos.primaryMongodbConnectionString);
@@ -259,9 +259,7 @@ export function objectsCopyAccess(
     place: { resourceGroupName: string; location: string };
   },
 ): ObjectsCopyAccess {
-  primaryAccount(stack, props.aws);
-  const primary = readPrimaryOnce(stack, props.primaryData);
-  const cluster = readClusterOnce(stack, props.clusterStack);
+  const { primary, cluster } = readSources(stack, props);
   const subject = `system:serviceaccount:${OBJECTS_COPY_NAMESPACE}:${OBJECTS_COPY_SERVICE_ACCOUNT}`;
   const issuer = new IamOpenidConnectProvider(stack, "aks-oidc-provider", {
     url: cluster.oidc_issuer_url,
