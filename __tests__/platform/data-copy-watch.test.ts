@@ -16,17 +16,18 @@ const platforms = [...output.stacks.values()]
   .filter((s) => stackPlace(s.id).layer === "platform")
   .map((s) => ({ id: s.id, env: stackPlace(s.id).env, json: JSON.parse(fs.readFileSync(s.file, "utf8")) }));
 
-/** The Kubernetes objects of every raw-chart release of a stack. */
+/** The Kubernetes objects of every raw-chart release of a stack, each with the namespace it lands in (its own or the release's). */
 function manifests(json: any): any[] {
   return Object.values(json.resource?.helm_release ?? {}).flatMap((r: any) => {
     if (r.chart !== "raw") return [];
-    return (r.values ?? []).flatMap((v: string) => parse(v)?.resources ?? []);
+    return (r.values ?? []).flatMap((v: string) => (parse(v)?.resources ?? []).map((m: any) => ({ ...m, namespace: m.metadata?.namespace ?? r.namespace })));
   });
 }
 
+// Every CronJob that lands in data-copies, whatever its labels: a new copy job cannot slip past.
 const copyJobs = platforms.flatMap((p) =>
   manifests(p.json)
-    .filter((m) => m.kind === "CronJob" && (m.metadata.namespace ?? "data-copies") === "data-copies" && m.metadata.labels?.["app.kubernetes.io/part-of"] === "addtocloud-data")
+    .filter((m) => m.kind === "CronJob" && m.namespace === "data-copies")
     .map((m) => ({ stack: p.id, env: p.env, name: m.metadata.name as string })),
 );
 
