@@ -69,16 +69,19 @@ function readSources(stack: LayerStack, props: { aws: AwsConfig; primaryData: La
   return read;
 }
 
+/** What the copy paths of this stack are given: the primary's account and stacks, the cluster, the vault and objects account, the place. */
+export interface CopyAccessProps {
+  readonly aws: AwsConfig;
+  readonly primaryData: LayerStack;
+  readonly clusterStack: LayerStack;
+  readonly vault: SecureKeyVault;
+  readonly objects: SecureStorageAccount;
+  readonly place: { resourceGroupName: string; location: string };
+}
+
 export function postgresRefreshAccess(
   stack: LayerStack,
-  props: {
-    aws: AwsConfig;
-    primaryData: LayerStack;
-    clusterStack: LayerStack;
-    vault: SecureKeyVault;
-    objects: SecureStorageAccount;
-    place: { resourceGroupName: string; location: string };
-  },
+  props: CopyAccessProps,
 ): PostgresRefreshAccess {
   const { primary, cluster } = readSources(stack, props);
   // Read ephemerally and written through value_wo: the password is in neither this stack's plan nor its state.
@@ -194,15 +197,7 @@ export interface MongodbRefreshAccess {
  */
 export function mongodbRefreshAccess(
   stack: LayerStack,
-  props: {
-    aws: AwsConfig;
-    primaryData: LayerStack;
-    clusterStack: LayerStack;
-    vault: SecureKeyVault;
-    objects: SecureStorageAccount;
-    cosmos: CosmosdbAccount;
-    place: { resourceGroupName: string; location: string };
-  },
+  props: CopyAccessProps & { cosmos: CosmosdbAccount },
 ): MongodbRefreshAccess {
   const { primary, cluster } = readSources(stack, props);
   const source = ephemeralSecretsManagerValue(new Construct(stack, "mongodb-copy-secret"), primary.mongodb_copy_secret_ref, "password");
@@ -251,13 +246,7 @@ export interface ObjectsCopyAccess {
  */
 export function objectsCopyAccess(
   stack: LayerStack,
-  props: {
-    aws: AwsConfig;
-    primaryData: LayerStack;
-    clusterStack: LayerStack;
-    objects: SecureStorageAccount;
-    place: { resourceGroupName: string; location: string };
-  },
+  props: Omit<CopyAccessProps, "vault">,
 ): ObjectsCopyAccess {
   const { primary, cluster } = readSources(stack, props);
   const subject = `system:serviceaccount:${OBJECTS_COPY_NAMESPACE}:${OBJECTS_COPY_SERVICE_ACCOUNT}`;
